@@ -1,0 +1,75 @@
+// The operator HTTP API (SPEC §6): JSON in and out, `Authorization: Bearer <BILLING_ADMIN_KEY>`.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Knex } from 'knex';
+import type { Clock } from '../clock.ts';
+import { InputError, NotFoundError } from '../errors.ts';
+import { BodyTooLargeError, decodeUtf8, readBody } from '../http/body.ts';
+import type { Logger } from '../log.ts';
+import * as operator from '../services/operator.ts';
+
+export interface AdminDeps {
+  readonly knex: Knex;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly adminKey: string;
+}
+
+type Json = Record<string, unknown>;
+type Route = (body: Json, params: string[], deps: AdminDeps) => Promise<unknown>;
+
+const ROUTES: readonly (readonly [string, RegExp, Route])[] = [
+  ['POST', /^\/admin\/customers$/, (b, _p, d) => operator.createCustomer(d.knex, b)],
+  ['POST', /^\/admin\/accounts$/, async (b, _p, d) => operator.createAccount(d.knex, b, await d.clock.now())],
+  ['POST', /^\/admin\/users$/, (b, _p, d) => operator.createUser(d.knex, b)],
+  ['POST', /^\/admin\/classes$/, (b, _p, d) => operator.createClass(d.knex, b)],
+  ['POST', /^\/admin\/coupons\/mint$/, async (b, _p, d) => operator.mintCoupons(d.knex, b, await d.clock.now())],
+];
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+function send(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+export function createAdminApi(
+  deps: AdminDeps,
+): (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void> {
+  const key = digest(deps.adminKey);
+  return async (req, res, path) => {
+    const auth = req.headers.authorization ?? '';
+    const given = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
+    if (!given || !timingSafeEqual(digest(given), key)) {
+      req.resume();
+      return send(res, 401, { error: 'missing or wrong admin key (Authorization: Bearer $BILLING_ADMIN_KEY)' });
+    }
+    const route = ROUTES.find(([m, re]) => re.test(path) && m === req.method);
+    if (!route) {
+      req.resume();
+      return send(res, ROUTES.some(([, re]) => re.test(path)) ? 405 : 404, { error: `no route ${req.method} ${path}` });
+    }
+    try {
+      let body: Json = {};
+      const raw = await readBody(req, 1024 * 1024);
+      if (raw.length > 0) {
+        const parsed: unknown = JSON.parse(decodeUtf8(raw));
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new InputError('the body must be a JSON object');
+        body = parsed as Json;
+      }
+      const params = route[1].exec(path)!.slice(1);
+      send(res, 200, await route[2](body, params, deps));
+    } catch (e) {
+      if (e instanceof InputError || e instanceof SyntaxError) return send(res, 400, { error: e.message });
+      if (e instanceof NotFoundError) return send(res, 404, { error: e.message });
+      if (e instanceof BodyTooLargeError) return send(res, 413, { error: 'body too large' });
+      deps.log.error('admin error', { path, error: e instanceof Error ? e.message : String(e) });
+      send(res, 500, { error: 'internal error' });
+    }
+  };
+}

@@ -1,0 +1,64 @@
+// Builds a running service from a configuration: database, migrations, clock, HTTP server. Used by main.ts
+// and by the integration tests, which start real servers on random ports.
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { systemClock, TestClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { createHttpServer } from './http/server.ts';
+import { createLogger, type Logger } from './log.ts';
+import { Metrics } from './metrics.ts';
+import { migrateLatest, openDatabase, type Database } from './repositories/db.ts';
+
+export interface App {
+  readonly server: Server;
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** An already opened database (tests share one per suite); otherwise opened from the config. */
+  readonly db?: Database;
+  readonly logSink?: (line: string) => void;
+}
+
+export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
+  const log = createLogger(config.logLevel, opts.logSink);
+  const db =
+    opts.db ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') }));
+  await migrateLatest(db.knex);
+  const clock = config.testClock ? new TestClock(db.knex) : systemClock;
+  const server = createHttpServer({
+    knex: db.knex,
+    clock,
+    log,
+    metrics: new Metrics(),
+    publicUrl: config.publicUrl,
+    maxBodyBytes: config.maxBodyBytes,
+    adminKey: config.adminKey,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return {
+    server,
+    db,
+    clock,
+    log,
+    url: `http://${host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      if (!opts.db) await db.close();
+    },
+  };
+}

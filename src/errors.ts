@@ -1,0 +1,106 @@
+// Typed errors with the stable codes of the Customer Billing contract (SPEC §2). Services throw these;
+// src/soap/faults.ts is the one place that turns them into SOAP faults, and src/admin/ into JSON errors.
+
+/** Codes answered with an AdApiFaultDetail (authentication, authorization, throttling, internal). */
+export const AD_API_CODES = {
+  0: ['InternalError', 'An internal error has occurred.'],
+  105: [
+    'InvalidCredentials',
+    'Authentication failed. Either supplied credentials are invalid or the account is inactive.',
+  ],
+  106: ['UserIsNotAuthorized', 'You are not authorized to access this customer or account.'],
+  109: ['AuthenticationTokenExpired', 'Authentication token expired. Please renew it or obtain a new token.'],
+  117: [
+    'CallRateExceeded',
+    'You have exceeded the number of calls that you are allowed to make in a given time period.',
+  ],
+} as const satisfies Record<number, readonly [string, string]>;
+export type AdApiCode = keyof typeof AD_API_CODES;
+
+/** Messages of the codes answered with an ApiFault (request validation and business rules). */
+export const API_MESSAGES: Record<number, string> = {
+  100: 'The request message is null or is not the request element of the operation.',
+  201: 'A value in the request is not valid.',
+  204: 'The operation is not supported.',
+  1001: 'Your role does not allow this operation.',
+  2108: 'The account identifier is not valid.',
+  3024: 'The list exceeds the maximum allowed size.',
+  3030: 'The predicate is not valid.',
+  3031: 'The paging or ordering is not valid.',
+  3087: 'A required list is null or empty.',
+  4500: 'Coupon code not found.',
+  4501: 'The coupon has already been redeemed.',
+  4502: 'The coupon cannot be redeemed yet.',
+  4503: 'The coupon redemption period is over.',
+  4504: 'The coupon has expired.',
+  4505: 'The coupon currency does not match the account currency.',
+  4506: 'This coupon is only for new customers.',
+  4507: 'The coupon class was not found for this customer.',
+  4508: 'There is no coupon left to dispatch in this coupon class.',
+  4509: 'The email address is not valid.',
+  4510: 'The email address appears more than once in the request.',
+  4512: 'The coupon has been revoked.',
+  4513: 'The coupon has been claimed by another account.',
+  4514: 'The account has already claimed or redeemed a coupon for this feature.',
+  4515: 'No feature adoption coupon is available for this feature and account.',
+};
+
+/** An authentication / authorization / throttling / internal failure (AdApiFaultDetail). */
+export class AdApiError extends Error {
+  constructor(
+    readonly code: AdApiCode,
+    readonly detail: string | null = null,
+  ) {
+    super(AD_API_CODES[code][1]);
+    this.name = 'AdApiError';
+  }
+  get errorCode(): string {
+    return AD_API_CODES[this.code][0];
+  }
+}
+
+export interface OperationProblem {
+  readonly code: number;
+  readonly message: string;
+  readonly details: string | null;
+}
+
+export function problem(code: number, details: string | null = null, message?: string): OperationProblem {
+  return { code, message: message ?? API_MESSAGES[code] ?? 'The request failed.', details };
+}
+
+/** A request-validation or business-rule failure (ApiFault), carrying every problem found. */
+export class ApiError extends Error {
+  readonly problems: readonly OperationProblem[];
+  constructor(problems: OperationProblem | readonly OperationProblem[]) {
+    const list = Array.isArray(problems) ? (problems as readonly OperationProblem[]) : [problems as OperationProblem];
+    super(list[0]?.message ?? 'The request failed.');
+    this.name = 'ApiError';
+    this.problems = list;
+  }
+  static of(code: number, details: string | null = null): ApiError {
+    return new ApiError(problem(code, details));
+  }
+  get code(): number {
+    return this.problems[0]?.code ?? 0;
+  }
+}
+
+/** A malformed SOAP message: answered with faultcode s:Client and an ApiFault. */
+export class ClientMessageError extends ApiError {}
+
+/** Bad operator input (admin API / CLI): answered as HTTP 400 with the message. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** An operator command named something that does not exist: HTTP 404. */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}

@@ -1,0 +1,62 @@
+// The HTTP server: routes to the SOAP endpoint, the operator API and the health and metrics endpoints, and
+// drains in-flight requests on close.
+import { createServer, type Server } from 'node:http';
+import type { Knex } from 'knex';
+import { createAdminApi, type AdminDeps } from '../admin/api.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { createSoapEndpoint, SERVICE_PATH, type SoapDeps } from '../soap/endpoint.ts';
+
+export interface AppDeps extends SoapDeps, AdminDeps {
+  readonly knex: Knex;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+}
+
+export function createHttpServer(deps: AppDeps): Server {
+  const soap = createSoapEndpoint(deps);
+  const admin = createAdminApi(deps);
+  const servicePath = SERVICE_PATH.toLowerCase();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const handle = async (): Promise<void> => {
+      if (path.toLowerCase() === servicePath) return soap(req, res, url.searchParams);
+      if (path.startsWith('/admin/')) return admin(req, res, path);
+      if (path === '/health') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{"status":"ok"}');
+        return;
+      }
+      if (path === '/ready') {
+        let ok = true;
+        try {
+          await deps.knex.raw('SELECT 1');
+        } catch {
+          ok = false;
+        }
+        res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ ready: ok }));
+        return;
+      }
+      if (path === '/metrics') {
+        const mem = process.memoryUsage();
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+        res.end(deps.metrics.render({ process_resident_memory_bytes: mem.rss, nodejs_heap_used_bytes: mem.heapUsed }));
+        return;
+      }
+      req.resume();
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Not found\n');
+    };
+    handle().catch((e: unknown) => {
+      deps.log.error('unhandled request error', { path, error: e instanceof Error ? e.message : String(e) });
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  server.headersTimeout = 10000;
+  server.requestTimeout = 30000;
+  return server;
+}

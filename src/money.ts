@@ -1,0 +1,58 @@
+// Exact money: amounts are integer minor units of their currency; text is converted without floating point.
+const ZERO_DECIMAL = new Set([
+  'BIF',
+  'CLP',
+  'DJF',
+  'GNF',
+  'ISK',
+  'JPY',
+  'KMF',
+  'KRW',
+  'PYG',
+  'RWF',
+  'UGX',
+  'UYI',
+  'VND',
+  'VUV',
+  'XAF',
+  'XOF',
+  'XPF',
+]);
+const THREE_DECIMAL = new Set(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND']);
+
+export class MoneyError extends Error {}
+
+export function isCurrencyCode(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code);
+}
+
+/** Digits after the decimal point in the currency's minor unit (ISO 4217). */
+export function minorDigits(currency: string): number {
+  if (ZERO_DECIMAL.has(currency)) return 0;
+  if (THREE_DECIMAL.has(currency)) return 3;
+  return 2;
+}
+
+/** Parses decimal text ("12.5") into minor units; more precision than the currency has is an error. */
+export function toMinor(text: string, currency: string): number {
+  const m = /^(\d{1,15})(?:\.(\d+))?$/.exec(text.trim());
+  if (!m) throw new MoneyError(`'${text}' is not a non-negative decimal amount`);
+  const digits = minorDigits(currency);
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > digits) throw new MoneyError(`'${text}' has more decimals than ${currency} allows (${digits})`);
+  const minor = BigInt(m[1] ?? '0') * 10n ** BigInt(digits) + BigInt(frac.padEnd(digits, '0') || '0');
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new MoneyError(`'${text}' is too large`);
+  return Number(minor);
+}
+
+/** Minor units back to the shortest exact decimal text ("12.5", "50", "0.07"). */
+export function fromMinor(minor: number | string | bigint, currency: string): string {
+  const v = BigInt(minor);
+  const neg = v < 0n;
+  const abs = neg ? -v : v;
+  const digits = minorDigits(currency);
+  const scale = 10n ** BigInt(digits);
+  const whole = (abs / scale).toString();
+  const frac = digits === 0 ? '' : (abs % scale).toString().padStart(digits, '0').replace(/0+$/, '');
+  return `${neg ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
+}

@@ -1,0 +1,62 @@
+// The database: PostgreSQL through Knex and `pg` when DATABASE_URL is set, else an embedded PGlite (the same
+// PostgreSQL, compiled to WebAssembly) under DATA_DIR. Both return int8 and numeric as strings and
+// timestamptz as Date, so ids never pass through a lossy JS number.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { migrationSource } from './migrations.ts';
+
+export type Db = Knex;
+export type Tx = Knex.Transaction;
+
+export interface Database {
+  readonly knex: Knex;
+  readonly kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  readonly databaseUrl: string | null;
+  /** Directory of the embedded database; null keeps it in memory (tests). */
+  readonly pgliteDir: string | null;
+  readonly poolMax?: number;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const knex = knexFactory({
+      client: 'pg',
+      connection: opts.databaseUrl,
+      pool: { min: 0, max: opts.poolMax ?? 10 },
+      acquireConnectionTimeout: 10000,
+    });
+    return { knex, kind: 'postgres', close: () => knex.destroy() };
+  }
+  const { PGlite, types } = await import('@electric-sql/pglite');
+  const parsers = { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: string) => v };
+  const { default: ClientPgLite } = await import('knex-pglite');
+  if (opts.pgliteDir) mkdirSync(path.dirname(opts.pgliteDir), { recursive: true });
+  const pglite = opts.pgliteDir ? await PGlite.create(opts.pgliteDir, { parsers }) : await PGlite.create({ parsers });
+  const knex = knexFactory({
+    client: ClientPgLite,
+    dialect: 'postgres',
+    connection: () => ({ pglite }) as object,
+  } as Knex.Config);
+  return {
+    knex,
+    kind: 'pglite',
+    close: async () => {
+      await knex.destroy(); // knex-pglite closes the PGlite instance with its pool
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+export async function migrateLatest(knex: Knex): Promise<void> {
+  await knex.migrate.latest({ migrationSource });
+}
+
+// pg parses int8 and numeric as strings already; keep it explicit so no later change makes ids lossy.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => v);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => v);

@@ -1,0 +1,78 @@
+// Table names and typed rows (STYLE 5). int8 columns arrive as decimal strings, timestamptz as Date.
+
+export const T = {
+  customers: 'customers',
+  accounts: 'accounts',
+  users: 'users',
+  classes: 'coupon_classes',
+  coupons: 'coupons',
+  testClock: 'test_clock',
+} as const;
+
+export type Role = 'SuperAdmin' | 'Standard' | 'ViewOnly';
+export type CouponType = 'Acquisition' | 'Retention';
+
+export interface DbCustomerRow {
+  id: string;
+  name: string;
+  created_at: Date;
+}
+export interface DbAccountRow {
+  id: string;
+  customer_id: string;
+  number: string;
+  currency: string;
+  bill_to_customer_id: string;
+  payment_method_added_at: Date | null;
+  created_at: Date;
+}
+export interface DbUserRow {
+  id: string;
+  customer_id: string;
+  role: Role;
+  token_hash: Buffer;
+  token_expires_at: Date | null;
+  developer_token_hash: Buffer;
+  username: string | null;
+  password_hash: string | null;
+  created_at: Date;
+}
+export interface DbClassRow {
+  id: string;
+  customer_id: string;
+  name: string;
+  coupon_type: CouponType;
+  amount_minor: string;
+  spend_threshold_minor: string;
+  currency: string;
+  percent_off: string | null;
+  active_days: number | null;
+  start_date: Date | null;
+  end_date: Date | null;
+  expiration_date: Date | null;
+  redeem_within_days: number | null;
+  feature_id: number | null;
+  created_at: Date;
+}
+export interface DbCouponRow {
+  id: string;
+  class_id: string;
+  owner_customer_id: string;
+  class_name: string;
+  start_date: Date | null;
+  code: string;
+  minted_at: Date;
+  send_to_email: string | null;
+  send_to_date: Date | null;
+  revoked_at: Date | null;
+  revoke_reason: string | null;
+  redeemed_account_id: string | null;
+  redemption_date: Date | null;
+  claimed_account_id: string | null;
+  claim_date: Date | null;
+}
+
+/** numeric text without trailing zeros ("12.5000" → "12.5"). */
+export function trimDecimal(v: string): string {
+  return v.includes('.') ? v.replace(/\.?0+$/, '') : v;
+}

@@ -1,0 +1,28 @@
+/**
+ * Exact integer money (rule 10). Amounts are minor units in safe integers; the percent multiplication goes
+ * through BigInt so spend × basis points never loses precision, however large the spend.
+ */
+import { InvalidRulesInputError } from './errors.ts';
+
+const BP_PER_WHOLE = 10_000n;
+
+export function assertMoney(value: number, what: string, { positive = false } = {}): void {
+  if (!Number.isSafeInteger(value) || value < 0 || (positive && value === 0)) {
+    const wanted = positive ? 'a positive' : 'a non-negative';
+    throw new InvalidRulesInputError(`${what} must be ${wanted} safe integer (minor units), got ${String(value)}`);
+  }
+}
+
+/** floor(spend × bp / 10000): the part of a spend a percent coupon would cover, before the balance cap. */
+export function percentOf(spend: number, bp: number): number {
+  return Number((BigInt(spend) * BigInt(bp)) / BP_PER_WHOLE);
+}
+
+/**
+ * The smallest spend x with floor(x × bp / 10000) ≥ balance, i.e. ceil(balance × 10000 / bp): how much of a spend
+ * a percent coupon consumes when that spend uses up its balance (rule 7).
+ */
+export function spendToExhaust(balance: number, bp: number): number {
+  const b = BigInt(bp);
+  return Number((BigInt(balance) * BP_PER_WHOLE + b - 1n) / b);
+}

@@ -1,0 +1,252 @@
+// Operator use cases behind the admin API and the `billing` CLI (SPEC §6): customers, accounts, users,
+// coupon classes and minting.
+import type { Knex } from 'knex';
+import { InputError, NotFoundError } from '../errors.ts';
+import { isCurrencyCode, MoneyError, toMinor } from '../money.ts';
+import { T, type CouponType, type DbAccountRow, type DbClassRow, type Role } from '../repositories/tables.ts';
+import { inTransaction, isUniqueViolation } from '../repositories/transaction.ts';
+import { hashPassword, newToken, tokenHash } from '../secrets.ts';
+import { newCouponCode } from './coupon-codes.ts';
+
+const ROLES: readonly Role[] = ['SuperAdmin', 'Standard', 'ViewOnly'];
+const TYPES: readonly CouponType[] = ['Acquisition', 'Retention'];
+export const MAX_MINT = 100_000;
+
+function requireId(v: unknown, what: string): string {
+  const s = typeof v === 'number' ? String(v) : v;
+  if (typeof s !== 'string' || !/^[1-9]\d{0,18}$/.test(s))
+    throw new InputError(`${what} must be a positive integer id`);
+  return s;
+}
+function requireText(v: unknown, what: string, max = 200): string {
+  if (typeof v !== 'string' || v.trim() === '') throw new InputError(`${what} is required`);
+  if (v.length > max) throw new InputError(`${what} is longer than ${max} characters`);
+  return v.trim();
+}
+function optionalDate(v: unknown, what: string): Date | null {
+  if (v === undefined || v === null || v === '') return null;
+  const d = typeof v === 'string' ? new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(v) || !v.includes('T') ? v : `${v}Z`) : null;
+  if (!d || Number.isNaN(d.getTime())) throw new InputError(`${what} must be an ISO 8601 date-time`);
+  return d;
+}
+function optionalInt(v: unknown, what: string, min: number, max: number): number | null {
+  if (v === undefined || v === null || v === '') return null;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
+    throw new InputError(`${what} must be an integer in ${min}..${max}`);
+  return n;
+}
+function money(v: unknown, currency: string, what: string): number {
+  try {
+    return toMinor(String(v ?? ''), currency);
+  } catch (e) {
+    throw new InputError(`${what}: ${(e as MoneyError).message}`);
+  }
+}
+
+async function customerExists(knex: Knex, id: string): Promise<void> {
+  if (!(await knex(T.customers).where({ id }).first('id'))) throw new NotFoundError(`customer ${id} not found`);
+}
+
+export async function createCustomer(knex: Knex, input: { name?: unknown }): Promise<{ id: string }> {
+  const [row] = (await knex(T.customers).insert({ name: requireText(input.name, 'name') }, ['id'])) as { id: string }[];
+  return { id: row!.id };
+}
+
+export interface CreateAccountInput {
+  customer?: unknown;
+  currency?: unknown;
+  number?: unknown;
+  billTo?: unknown;
+  paymentMethod?: unknown;
+}
+export async function createAccount(
+  knex: Knex,
+  input: CreateAccountInput,
+  now: Date,
+): Promise<{ id: string; number: string }> {
+  const customerId = requireId(input.customer, 'customer');
+  const currency = requireText(input.currency, 'currency', 3).toUpperCase();
+  if (!isCurrencyCode(currency)) throw new InputError('currency must be a three-letter ISO 4217 code');
+  const billTo = input.billTo === undefined || input.billTo === null ? customerId : requireId(input.billTo, 'bill-to');
+  let number: string | null = null;
+  if (input.number !== undefined && input.number !== null) {
+    number = requireText(input.number, 'number', 32).toUpperCase();
+    if (!/^[A-Z0-9]{1,32}$/.test(number)) throw new InputError('number must be letters and digits');
+  }
+  return inTransaction(knex, async (tx) => {
+    await customerExists(tx, customerId);
+    await customerExists(tx, billTo);
+    const { rows } = (await tx.raw("SELECT nextval(pg_get_serial_sequence('accounts', 'id')) AS id")) as {
+      rows: { id: string }[];
+    };
+    const id = rows[0]!.id;
+    const accountNumber = number ?? `F${(1_000_000n + BigInt(id)).toString()}`;
+    try {
+      await tx(T.accounts).insert({
+        id,
+        customer_id: customerId,
+        number: accountNumber,
+        currency,
+        bill_to_customer_id: billTo,
+        payment_method_added_at: input.paymentMethod === true ? now : null,
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new InputError(`account number ${accountNumber} is taken`);
+      throw e;
+    }
+    return { id, number: accountNumber };
+  });
+}
+
+export async function findAccount(knex: Knex, id: unknown): Promise<DbAccountRow> {
+  const accountId = requireId(id, 'account');
+  const row = (await knex(T.accounts).where({ id: accountId }).first()) as DbAccountRow | undefined;
+  if (!row) throw new NotFoundError(`account ${accountId} not found`);
+  return row;
+}
+
+export interface CreateUserInput {
+  customer?: unknown;
+  role?: unknown;
+  username?: unknown;
+  password?: unknown;
+  expires?: unknown;
+}
+export async function createUser(
+  knex: Knex,
+  input: CreateUserInput,
+): Promise<{ id: string; authenticationToken: string; developerToken: string }> {
+  const customerId = requireId(input.customer, 'customer');
+  if (!ROLES.includes(input.role as Role)) throw new InputError(`role must be one of ${ROLES.join(', ')}`);
+  const hasUser = input.username !== undefined && input.username !== null;
+  const hasPassword = input.password !== undefined && input.password !== null;
+  if (hasUser !== hasPassword) throw new InputError('username and password go together');
+  const username = hasUser ? requireText(input.username, 'username', 100) : null;
+  if (hasPassword && (typeof input.password !== 'string' || input.password.length < 8))
+    throw new InputError('password must be at least 8 characters');
+  const passwordHash = hasPassword ? await hashPassword(input.password as string) : null;
+  const expires = optionalDate(input.expires, 'expires');
+  await customerExists(knex, customerId);
+  const authenticationToken = newToken();
+  const developerToken = newToken(18);
+  try {
+    const [row] = (await knex(T.users).insert(
+      {
+        customer_id: customerId,
+        role: input.role,
+        token_hash: tokenHash(authenticationToken),
+        token_expires_at: expires,
+        developer_token_hash: tokenHash(developerToken),
+        username,
+        password_hash: passwordHash,
+      },
+      ['id'],
+    )) as { id: string }[];
+    return { id: row!.id, authenticationToken, developerToken };
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new InputError(`username ${username ?? ''} is taken`);
+    throw e;
+  }
+}
+
+export interface CreateClassInput {
+  customer?: unknown;
+  name?: unknown;
+  type?: unknown;
+  amount?: unknown;
+  currency?: unknown;
+  threshold?: unknown;
+  percentOff?: unknown;
+  activeDays?: unknown;
+  start?: unknown;
+  end?: unknown;
+  expires?: unknown;
+  redeemWithinDays?: unknown;
+  featureId?: unknown;
+}
+export async function createClass(knex: Knex, input: CreateClassInput): Promise<{ id: string; name: string }> {
+  const customerId = requireId(input.customer, 'customer');
+  const name = requireText(input.name, 'name', 100);
+  if (!TYPES.includes(input.type as CouponType)) throw new InputError(`type must be one of ${TYPES.join(', ')}`);
+  const currency = requireText(input.currency, 'currency', 3).toUpperCase();
+  if (!isCurrencyCode(currency)) throw new InputError('currency must be a three-letter ISO 4217 code');
+  const amount = money(input.amount, currency, 'amount');
+  if (amount <= 0) throw new InputError('amount must be greater than zero');
+  const threshold =
+    input.threshold === undefined || input.threshold === null ? 0 : money(input.threshold, currency, 'threshold');
+  let percentOff: string | null = null;
+  if (input.percentOff !== undefined && input.percentOff !== null && input.percentOff !== '') {
+    const p = String(input.percentOff);
+    if (!/^\d{1,3}(\.\d{1,4})?$/.test(p) || Number(p) <= 0 || Number(p) > 100)
+      throw new InputError('percent-off must be a number in (0, 100] with at most 4 decimals');
+    percentOff = p;
+  }
+  const start = optionalDate(input.start, 'start');
+  const end = optionalDate(input.end, 'end');
+  const expires = optionalDate(input.expires, 'expires');
+  if (start && end && end < start) throw new InputError('end must not be before start');
+  if (expires && start && expires < start) throw new InputError('expires must not be before start');
+  await customerExists(knex, customerId);
+  try {
+    const [row] = (await knex(T.classes).insert(
+      {
+        customer_id: customerId,
+        name,
+        coupon_type: input.type,
+        amount_minor: amount,
+        spend_threshold_minor: threshold,
+        currency,
+        percent_off: percentOff,
+        active_days: optionalInt(input.activeDays, 'active-days', 1, 36500),
+        start_date: start,
+        end_date: end,
+        expiration_date: expires,
+        redeem_within_days: optionalInt(input.redeemWithinDays, 'redeem-within-days', 1, 36500),
+        feature_id: optionalInt(input.featureId, 'feature-id', 0, 2147483647),
+      },
+      ['id'],
+    )) as { id: string }[];
+    return { id: row!.id, name };
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new InputError(`customer ${customerId} already has a class named ${name}`);
+    throw e;
+  }
+}
+
+export async function findClass(knex: Knex, customerId: string, name: string): Promise<DbClassRow | undefined> {
+  return (await knex(T.classes).where({ customer_id: customerId, name }).first()) as DbClassRow | undefined;
+}
+
+export async function mintCoupons(
+  knex: Knex,
+  input: { customer?: unknown; class?: unknown; count?: unknown },
+  now: Date,
+): Promise<{ codes: string[] }> {
+  const customerId = requireId(input.customer, 'customer');
+  const name = requireText(input.class, 'class', 100);
+  const count = optionalInt(input.count, 'count', 1, MAX_MINT);
+  if (count === null) throw new InputError('count is required');
+  const cls = await findClass(knex, customerId, name);
+  if (!cls) throw new NotFoundError(`customer ${customerId} has no class named ${name}`);
+  const codes: string[] = [];
+  while (codes.length < count) {
+    const batch = Array.from({ length: Math.min(1000, count - codes.length) }, newCouponCode);
+    const inserted = (await knex(T.coupons)
+      .insert(
+        batch.map((code) => ({
+          class_id: cls.id,
+          owner_customer_id: cls.customer_id,
+          class_name: cls.name,
+          start_date: cls.start_date,
+          code,
+          minted_at: now,
+        })),
+        ['code'],
+      )
+      .onConflict('code')
+      .ignore()) as { code: string }[];
+    for (const r of inserted) codes.push(r.code);
+  }
+  return { codes };
+}

@@ -1,0 +1,173 @@
+// The SOAP endpoint: HTTP in, one SOAP 1.1 response or fault out, with a TrackingId on every answer and one
+// log line per request. No library error path can reach the client: every failure is mapped here.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Knex } from 'knex';
+import type { Clock } from '../clock.ts';
+import { AdApiError, ApiError, ClientMessageError, problem } from '../errors.ts';
+import { BodyTooLargeError, decodeUtf8, readBody } from '../http/body.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { NS, operationDef, wrapperFields } from '../schema/index.ts';
+import { ADDRESS_PLACEHOLDER } from '../schema/wsdl.ts';
+import { authenticate, type Principal } from '../services/auth.ts';
+import { adApiFault, apiFault, envelopeFault, EnvelopeError, parseEnvelope, responseEnvelope } from './envelope.ts';
+import { HANDLERS, notSupported } from './operations.ts';
+import { decodeRequest } from './xml-decode.ts';
+import { escapeText } from './xml-writer.ts';
+
+export const SERVICE_PATH = '/Api/Billing/v13/CustomerBillingService.svc';
+const WSDL_FILE = new URL('../../wsdl/CustomerBillingService.wsdl', import.meta.url);
+
+export interface SoapDeps {
+  readonly knex: Knex;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly publicUrl: string | null;
+  readonly maxBodyBytes: number;
+}
+
+interface Outcome {
+  status: number;
+  body: string;
+  operation: string;
+  code: number | null;
+  userId?: string;
+}
+
+const XML_TYPE = 'text/xml; charset=utf-8';
+
+export function createSoapEndpoint(
+  deps: SoapDeps,
+): (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => Promise<void> {
+  const wsdl = readFileSync(WSDL_FILE, 'utf8');
+
+  function serveWsdl(req: IncomingMessage, res: ServerResponse): void {
+    const host = req.headers.host ?? '';
+    const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+    // The Host header is client input: only a plain host[:port] is echoed into the document.
+    const base = deps.publicUrl ?? (/^[A-Za-z0-9.\-[\]:]{1,255}$/.test(host) ? `${proto}://${host}` : null);
+    const location = base ? `${base}${SERVICE_PATH}` : ADDRESS_PLACEHOLDER;
+    const body = wsdl.replace(ADDRESS_PLACEHOLDER, escapeText(location).replace(/"/g, '&quot;'));
+    res.writeHead(200, { 'Content-Type': XML_TYPE, 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  async function process(req: IncomingMessage, trackingId: string): Promise<Outcome> {
+    let operation = 'unknown';
+    let userId: string | undefined;
+    try {
+      const raw = await readBody(req, deps.maxBodyBytes);
+      let xml: string;
+      try {
+        xml = decodeUtf8(raw);
+      } catch {
+        throw new ClientMessageError(problem(100, 'The request is not valid UTF-8.'));
+      }
+      let env;
+      try {
+        env = parseEnvelope(xml);
+      } catch (e) {
+        if (!(e instanceof EnvelopeError)) throw e;
+        const special = envelopeFault(trackingId, e.problem);
+        if (special) return { status: 500, body: special, operation, code: null };
+        throw new ClientMessageError(problem(100, e.message));
+      }
+      const { body, headers } = env;
+      const name = body.local.endsWith('Request') ? body.local.slice(0, -'Request'.length) : '';
+      if (body.ns !== NS.tns || !operationDef(name))
+        throw new ClientMessageError(
+          problem(100, `{${body.ns}}${body.local} is not a request element of this service.`),
+        );
+      operation = name;
+      const action = req.headers.soapaction;
+      if (typeof action === 'string') {
+        const a = action.trim().replace(/^"(.*)"$/, '$1');
+        if (a !== '' && a !== operation && !a.endsWith(`/${operation}`))
+          throw new ClientMessageError(problem(100, `The SOAPAction does not match the ${body.local} body element.`));
+      }
+      const now = await deps.clock.now();
+      const principal: Principal = await authenticate(
+        deps.knex,
+        {
+          authenticationToken: headers.get('AuthenticationToken') ?? null,
+          developerToken: headers.get('DeveloperToken') ?? null,
+          userName: headers.get('UserName') ?? null,
+          password: headers.get('Password') ?? null,
+        },
+        now,
+      );
+      userId = principal.userId;
+      const handler = HANDLERS.get(operation) ?? notSupported(operation);
+      const request = decodeRequest(wrapperFields(`${operation}Request`), body);
+      const value = await handler({ knex: deps.knex, principal, now, trackingId }, request);
+      return { status: 200, body: responseEnvelope(operation, trackingId, value), operation, code: null, userId };
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) throw e;
+      if (e instanceof AdApiError)
+        return { status: 500, body: adApiFault(trackingId, e.code, e.detail), operation, code: e.code, userId };
+      if (e instanceof ApiError) {
+        const client = e instanceof ClientMessageError || e.code === 201;
+        return { status: 500, body: apiFault(trackingId, e.problems, client), operation, code: e.code, userId };
+      }
+      deps.log.error('internal error', {
+        trackingId,
+        operation,
+        error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+        stack: e instanceof Error ? e.stack : undefined,
+      });
+      return { status: 500, body: adApiFault(trackingId, 0, null), operation, code: 0, userId };
+    }
+  }
+
+  return async (req, res, query) => {
+    const started = performance.now();
+    const trackingId = randomUUID();
+    const method = req.method ?? 'GET';
+    if (method === 'GET' || method === 'HEAD') {
+      if ([...query.keys()].some((k) => /^(single)?wsdl$/i.test(k))) return serveWsdl(req, res);
+      const page = `<html><body><p>CustomerBillingService: the WSDL is at <a href="?wsdl">?wsdl</a>.</p></body></html>`;
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(page);
+      return;
+    }
+    if (method !== 'POST') {
+      res.writeHead(405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Method not allowed: use POST for SOAP and GET ?wsdl for the WSDL.\n');
+      return;
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'text/xml') {
+      req.resume();
+      res.writeHead(415, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(`Unsupported content type '${type.slice(0, 64)}': SOAP 1.1 requests are text/xml.\n`);
+      deps.log.info('request', { trackingId, method, status: 415 });
+      return;
+    }
+    let outcome: Outcome;
+    try {
+      outcome = await process(req, trackingId);
+    } catch (e) {
+      if (!(e instanceof BodyTooLargeError)) throw e;
+      res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+      res.end(`The request body exceeds ${deps.maxBodyBytes} bytes.\n`);
+      deps.log.info('request', { trackingId, method, status: 413 });
+      return;
+    }
+    res.writeHead(outcome.status, { 'Content-Type': XML_TYPE, 'Content-Length': Buffer.byteLength(outcome.body) });
+    res.end(outcome.body);
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.observe(outcome.operation, outcome.code === null ? 'ok' : String(outcome.code), seconds);
+    deps.log.info('request', {
+      trackingId,
+      method,
+      operation: outcome.operation,
+      status: outcome.status,
+      code: outcome.code,
+      userId: outcome.userId,
+      ms: Math.round(seconds * 1000 * 10) / 10,
+    });
+  };
+}

@@ -1,0 +1,146 @@
+// SOAP 1.1 envelopes: reading the request's headers and body element, writing responses and faults.
+import { AD_API_CODES, type AdApiCode, type OperationProblem } from '../errors.ts';
+import { NS } from '../schema/index.ts';
+import { escapeText, namespaceDeclarations, writeFields, type XObject } from './xml-writer.ts';
+import { wrapperFields } from '../schema/index.ts';
+import { readXml, type XElement } from './xml-reader.ts';
+
+export const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
+export const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
+
+/** Header names of the Billing namespace that the service reads (SPEC §2). */
+const UNDERSTOOD = new Set([
+  'AuthenticationToken',
+  'DeveloperToken',
+  'UserName',
+  'Password',
+  'ApplicationToken',
+  'CustomerId',
+  'CustomerAccountId',
+]);
+
+export type EnvelopeProblem =
+  { kind: 'malformed'; message: string } | { kind: 'versionMismatch' } | { kind: 'mustUnderstand'; header: string };
+
+export class EnvelopeError extends Error {
+  constructor(readonly problem: EnvelopeProblem) {
+    super(problem.kind === 'malformed' ? problem.message : problem.kind);
+  }
+}
+
+export interface RequestEnvelope {
+  /** Billing-namespace header values by local name (nil or empty → null). */
+  readonly headers: ReadonlyMap<string, string | null>;
+  /** The single element inside Body. */
+  readonly body: XElement;
+}
+
+const XSI_NIL = '{http://www.w3.org/2001/XMLSchema-instance}nil';
+
+export function parseEnvelope(xml: string): RequestEnvelope {
+  let root: XElement;
+  try {
+    root = readXml(xml);
+  } catch (e) {
+    throw new EnvelopeError({ kind: 'malformed', message: (e as Error).message });
+  }
+  if (root.local === 'Envelope' && root.ns === SOAP12) throw new EnvelopeError({ kind: 'versionMismatch' });
+  if (root.local !== 'Envelope' || root.ns !== SOAP11)
+    throw new EnvelopeError({ kind: 'malformed', message: 'The document is not a SOAP 1.1 Envelope.' });
+  const headers = new Map<string, string | null>();
+  let body: XElement | undefined;
+  for (const part of root.children) {
+    if (part.ns !== SOAP11)
+      throw new EnvelopeError({
+        kind: 'malformed',
+        message: `Unexpected element {${part.ns}}${part.local} in Envelope.`,
+      });
+    if (part.local === 'Header' && !body) {
+      for (const h of part.children) {
+        const known = h.ns === NS.tns && UNDERSTOOD.has(h.local);
+        const mu = h.attrs.get(`{${SOAP11}}mustUnderstand`);
+        if (!known && (mu === '1' || mu === 'true'))
+          throw new EnvelopeError({ kind: 'mustUnderstand', header: `{${h.ns}}${h.local}` });
+        if (!known) continue;
+        const nil = h.attrs.get(XSI_NIL) === 'true';
+        headers.set(h.local, nil || h.text.trim() === '' ? null : h.text);
+      }
+    } else if (part.local === 'Body' && !body) {
+      const elements = part.children;
+      if (elements.length !== 1 || !elements[0] || part.text.trim() !== '')
+        throw new EnvelopeError({ kind: 'malformed', message: 'The SOAP Body must hold exactly one element.' });
+      body = elements[0];
+    } else throw new EnvelopeError({ kind: 'malformed', message: `Unexpected ${part.local} in Envelope.` });
+  }
+  if (!body) throw new EnvelopeError({ kind: 'malformed', message: 'The SOAP Body is missing.' });
+  return { headers, body };
+}
+
+function envelope(trackingId: string, body: string): string {
+  return (
+    `<s:Envelope xmlns:s="${SOAP11}"><s:Header><h:TrackingId xmlns:h="${NS.tns}">${escapeText(trackingId)}</h:TrackingId>` +
+    `</s:Header><s:Body>${body}</s:Body></s:Envelope>`
+  );
+}
+
+/** `<OpResponse>` with its fields written in schema order and namespaces. */
+export function responseEnvelope(operation: string, trackingId: string, value: XObject): string {
+  const name = `${operation}Response`;
+  const out: string[] = [`<${name}${namespaceDeclarations('tns')}>`];
+  writeFields(out, wrapperFields(name), value, name);
+  out.push(`</${name}>`);
+  return envelope(trackingId, out.join(''));
+}
+
+function fault(trackingId: string, faultcode: string, faultstring: string, detail: string | null): string {
+  return envelope(
+    trackingId,
+    `<s:Fault><faultcode>${faultcode}</faultcode><faultstring xml:lang="en-US">${escapeText(faultstring)}</faultstring>` +
+      `${detail === null ? '' : `<detail>${detail}</detail>`}</s:Fault>`,
+  );
+}
+
+const text = (tag: string, v: string | null): string =>
+  v === null ? `<${tag} i:nil="true"/>` : `<${tag}>${escapeText(v)}</${tag}>`;
+
+/** AdApiFaultDetail in the adapi namespace (authentication, authorization, throttling, internal errors). */
+export function adApiFault(trackingId: string, code: AdApiCode, detail: string | null): string {
+  const [errorCode, message] = AD_API_CODES[code];
+  const d =
+    `<AdApiFaultDetail xmlns="${NS.adapi}" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">` +
+    `<TrackingId>${escapeText(trackingId)}</TrackingId><Errors><AdApiError><Code>${code}</Code>${text('Detail', detail)}` +
+    `<ErrorCode>${errorCode}</ErrorCode><Message>${escapeText(message)}</Message></AdApiError></Errors></AdApiFaultDetail>`;
+  return fault(trackingId, 's:Server', message, d);
+}
+
+/**
+ * ApiFault as the WSDL's fault part declares it: the element {Billing}ApiFault, whose type extends adapi's
+ * ApplicationFault, so TrackingId is in the adapi namespace and OperationErrors in the Exception namespace.
+ */
+export function apiFault(trackingId: string, problems: readonly OperationProblem[], client: boolean): string {
+  const errors = problems
+    .map(
+      (p) =>
+        `<OperationError><Code>${p.code}</Code>${text('Details', p.details)}<Message>${escapeText(p.message)}</Message></OperationError>`,
+    )
+    .join('');
+  const d =
+    `<ApiFault xmlns="${NS.tns}" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">` +
+    `<TrackingId xmlns="${NS.adapi}">${escapeText(trackingId)}</TrackingId>` +
+    `<OperationErrors xmlns="${NS.exc}">${errors}</OperationErrors></ApiFault>`;
+  return fault(trackingId, client ? 's:Client' : 's:Server', problems[0]?.message ?? 'The request failed.', d);
+}
+
+/** SOAP 1.1 faults about the envelope itself carry no detail (SOAP 1.1 §4.4). */
+export function envelopeFault(trackingId: string, p: EnvelopeProblem): string | null {
+  if (p.kind === 'versionMismatch')
+    return fault(trackingId, 's:VersionMismatch', 'The envelope is not in the SOAP 1.1 namespace.', null);
+  if (p.kind === 'mustUnderstand')
+    return fault(
+      trackingId,
+      's:MustUnderstand',
+      `The header ${p.header} is marked mustUnderstand and is not understood.`,
+      null,
+    );
+  return null;
+}

@@ -1,0 +1,60 @@
+// Test data through the operator API, with overridable defaults (STYLE 10).
+import type { TestApp } from './app.ts';
+
+export interface World {
+  customerId: string;
+  accountId: string;
+  accountNumber: string;
+  user: { id: string; authenticationToken: string; developerToken: string };
+}
+
+export async function makeCustomer(t: TestApp, name = 'Contoso'): Promise<string> {
+  return (await t.admin<{ id: string }>('/admin/customers', { name })).id;
+}
+
+export async function makeAccount(
+  t: TestApp,
+  customer: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; number: string }> {
+  return t.admin('/admin/accounts', { customer, currency: 'USD', paymentMethod: true, ...overrides });
+}
+
+export async function makeUser(
+  t: TestApp,
+  customer: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; authenticationToken: string; developerToken: string }> {
+  return t.admin('/admin/users', { customer, role: 'SuperAdmin', ...overrides });
+}
+
+export async function makeCouponClass(
+  t: TestApp,
+  customer: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; name: string }> {
+  return t.admin('/admin/classes', {
+    customer,
+    name: 'Spring',
+    type: 'Retention',
+    amount: '50',
+    currency: 'USD',
+    activeDays: 30,
+    start: '2020-01-01T00:00:00Z',
+    end: '2099-01-01T00:00:00Z',
+    expires: '2099-06-01T00:00:00Z',
+    ...overrides,
+  });
+}
+
+export async function mint(t: TestApp, customer: string, className: string, count = 1): Promise<string[]> {
+  return (await t.admin<{ codes: string[] }>('/admin/coupons/mint', { customer, class: className, count })).codes;
+}
+
+/** A customer with one USD account (with a payment method) and a SuperAdmin user. */
+export async function makeWorld(t: TestApp, overrides: { role?: string; currency?: string } = {}): Promise<World> {
+  const customerId = await makeCustomer(t);
+  const account = await makeAccount(t, customerId, overrides.currency ? { currency: overrides.currency } : {});
+  const user = await makeUser(t, customerId, overrides.role ? { role: overrides.role } : {});
+  return { customerId, accountId: account.id, accountNumber: account.number, user };
+}
