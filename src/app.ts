@@ -7,8 +7,10 @@ import { systemClock, TestClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './log.ts';
+import { startMailDelivery, type OutboxWorker } from './mail/index.ts';
 import { Metrics } from './metrics.ts';
 import { migrateLatest, openDatabase, type Database } from './repositories/db.ts';
+import { startExpirySweep } from './services/expiry-sweep.ts';
 
 export interface App {
   readonly server: Server;
@@ -16,6 +18,8 @@ export interface App {
   readonly clock: Clock;
   readonly log: Logger;
   readonly url: string;
+  /** This instance's outbox worker (null with OUTBOX_WORKER=0); tests drive it with runOnce(). */
+  readonly outbox: OutboxWorker | null;
   close(): Promise<void>;
 }
 
@@ -30,7 +34,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const db =
     opts.db ??
     (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') }));
-  await migrateLatest(db.knex);
+  await migrateLatest(db.knex, db.kind);
   const clock = config.testClock ? new TestClock(db.knex) : systemClock;
   const server = createHttpServer({
     knex: db.knex,
@@ -45,6 +49,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  const outbox = startMailDelivery(config, db.knex, log);
+  const sweepMs = config.expirySweepMs ?? 5000;
+  const sweeper = sweepMs > 0 ? startExpirySweep({ knex: db.knex, clock, log, intervalMs: sweepMs }) : null;
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
@@ -53,11 +60,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     clock,
     log,
     url: `http://${host}:${port}`,
+    outbox,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await sweeper?.stop();
+      await outbox?.stop(); // after the last request, so every message it queued is in the database
       if (!opts.db) await db.close();
     },
   };

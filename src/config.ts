@@ -26,6 +26,19 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Largest request body accepted, in bytes (MAX_BODY_BYTES, default 1 MiB). */
   readonly maxBodyBytes: number;
+  // Email outbox (src/mail/). Optional so a Config written before them stays valid; absent means the default.
+  /** From address of coupon emails (MAIL_FROM, default `Customer Billing <billing@billing.local>`). */
+  readonly mailFrom?: string;
+  /** OUTBOX_WORKER=0 runs no outbox worker in this instance (others deliver); default 1. */
+  readonly outboxWorker?: boolean;
+  /** Pause of the outbox worker when it has nothing to send (OUTBOX_POLL_MS, default 1000). */
+  readonly outboxPollMs?: number;
+  /** Delay before the first retry of a failed send, doubling each time up to 1 h (OUTBOX_RETRY_BASE_MS, default 30000). */
+  readonly outboxRetryBaseMs?: number;
+  /** Interval of the expiry sweep that records time-driven offer transitions (EXPIRY_SWEEP_MS, default 5000; 0 = off). */
+  readonly expirySweepMs?: number;
+  /** Attempts before a message is marked failed (OUTBOX_MAX_ATTEMPTS, default 8). */
+  readonly outboxMaxAttempts?: number;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -58,6 +71,14 @@ function adminKeyFrom(env: NodeJS.ProcessEnv, dataDir: string): { key: string; f
   }
 }
 
+function mailFrom(env: NodeJS.ProcessEnv): string {
+  const from = env.MAIL_FROM || 'Customer Billing <billing@billing.local>';
+  // `addr@host` or `Name <addr@host>`; the host part also names the Message-IDs.
+  if (!/^([^<>\r\n]*<)?[^\s<>@]+@[A-Za-z0-9.-]+\.?[A-Za-z0-9-]*>?$/.test(from.trim()))
+    throw new ConfigError('MAIL_FROM must be an email address, optionally as "Name <address>"');
+  return from.trim();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR || './data');
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
@@ -77,5 +98,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     testClock: env.BILLING_TEST_CLOCK === '1' || env.BILLING_TEST_CLOCK === 'true',
     logLevel,
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    mailFrom: mailFrom(env),
+    outboxWorker: env.OUTBOX_WORKER !== '0' && env.OUTBOX_WORKER !== 'false',
+    outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1000, 10, 3_600_000),
+    outboxRetryBaseMs: int(env, 'OUTBOX_RETRY_BASE_MS', 30_000, 1, 3_600_000),
+    outboxMaxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
+    expirySweepMs: int(env, 'EXPIRY_SWEEP_MS', 5000, 0, 3_600_000),
   };
 }

@@ -6,7 +6,10 @@ import type { Clock } from '../clock.ts';
 import { InputError, NotFoundError } from '../errors.ts';
 import { BodyTooLargeError, decodeUtf8, readBody } from '../http/body.ts';
 import type { Logger } from '../log.ts';
+import * as offers from '../services/offer-operations.ts';
+import { listOutbox, outboxStatus } from '../mail/outbox-store.ts';
 import * as operator from '../services/operator.ts';
+import { ClockNotAdjustableError, setClock } from './clock-route.ts';
 
 export interface AdminDeps {
   readonly knex: Knex;
@@ -24,6 +27,20 @@ const ROUTES: readonly (readonly [string, RegExp, Route])[] = [
   ['POST', /^\/admin\/users$/, (b, _p, d) => operator.createUser(d.knex, b)],
   ['POST', /^\/admin\/classes$/, (b, _p, d) => operator.createClass(d.knex, b)],
   ['POST', /^\/admin\/coupons\/mint$/, async (b, _p, d) => operator.mintCoupons(d.knex, b, await d.clock.now())],
+  ['GET', /^\/admin\/outbox$/, (b, _p, d) => listOutbox(d.knex, outboxStatus(b.status))],
+  ['POST', /^\/admin\/coupons\/revoke$/, async (b, _p, d) => offers.revokeCoupon(d.knex, b, await d.clock.now())],
+  [
+    'POST',
+    /^\/admin\/accounts\/([^/]+)\/payment-method$/,
+    async (_b, p, d) => offers.addPaymentMethod(d.knex, p[0], await d.clock.now()),
+  ],
+  [
+    'GET',
+    /^\/admin\/accounts\/([^/]+)\/offers$/,
+    async (_b, p, d) => offers.listOffers(d.knex, p[0], await d.clock.now()),
+  ],
+  ['POST', /^\/admin\/spend$/, async (b, _p, d) => offers.recordSpend(d.knex, b, await d.clock.now())],
+  ['POST', /^\/admin\/clock$/, (b, _p, d) => setClock(d.clock, b)],
 ];
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -62,11 +79,14 @@ export function createAdminApi(
           throw new InputError('the body must be a JSON object');
         body = parsed as Json;
       }
+      // A GET carries its parameters in the query string (`/admin/outbox?status=sent`).
+      if (req.method === 'GET') body = Object.fromEntries(new URL(req.url ?? '/', 'http://localhost').searchParams);
       const params = route[1].exec(path)!.slice(1);
       send(res, 200, await route[2](body, params, deps));
     } catch (e) {
       if (e instanceof InputError || e instanceof SyntaxError) return send(res, 400, { error: e.message });
       if (e instanceof NotFoundError) return send(res, 404, { error: e.message });
+      if (e instanceof ClockNotAdjustableError) return send(res, 409, { error: e.message });
       if (e instanceof BodyTooLargeError) return send(res, 413, { error: 'body too large' });
       deps.log.error('admin error', { path, error: e instanceof Error ? e.message : String(e) });
       send(res, 500, { error: 'internal error' });

@@ -33,9 +33,10 @@ const COMMANDS: readonly Command[] = [
       number: ['string', 'number'],
       'bill-to': ['string', 'billTo'],
       'payment-method': ['boolean', 'paymentMethod'],
+      email: ['string', 'email'],
     },
     usage:
-      'billing account create --customer ID --currency USD [--number F…] [--bill-to CUSTOMER_ID] [--payment-method]',
+      'billing account create --customer ID --currency USD [--number F…] [--bill-to CUSTOMER_ID] [--payment-method] [--email E]',
   },
   {
     words: ['account', 'add-payment-method'],

@@ -6,6 +6,7 @@ import { createAdminApi, type AdminDeps } from '../admin/api.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { createSoapEndpoint, SERVICE_PATH, type SoapDeps } from '../soap/endpoint.ts';
+import { handleOffers } from '../web/routes.ts';
 
 export interface AppDeps extends SoapDeps, AdminDeps {
   readonly knex: Knex;
@@ -18,11 +19,17 @@ export function createHttpServer(deps: AppDeps): Server {
   const admin = createAdminApi(deps);
   const servicePath = SERVICE_PATH.toLowerCase();
   const server = createServer((req, res) => {
+    // Once the server is closing, every answer closes its connection, so draining does not wait for keep-alive.
+    if (!server.listening) res.shouldKeepAlive = false;
+    res.on('finish', () => {
+      if (!server.listening) req.socket.destroySoon();
+    });
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const handle = async (): Promise<void> => {
       if (path.toLowerCase() === servicePath) return soap(req, res, url.searchParams);
       if (path.startsWith('/admin/')) return admin(req, res, path);
+      if (path === '/offers' || path.startsWith('/offers/')) return handleOffers(deps, req, res, path);
       if (path === '/health') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end('{"status":"ok"}');

@@ -53,8 +53,30 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   };
 }
 
-export async function migrateLatest(knex: Knex): Promise<void> {
-  await knex.migrate.latest({ migrationSource });
+/** Any fixed key: serialises migrations of instances that start together on one PostgreSQL. */
+const MIGRATION_LOCK_KEY = 7_413_001_313;
+
+/**
+ * Migrates to the latest version. Knex creates its own bookkeeping tables outside its migration lock, so
+ * instances starting at the same moment on an empty PostgreSQL would race; a session advisory lock, held on a
+ * dedicated connection while the migration runs on others, makes them take turns.
+ */
+export async function migrateLatest(knex: Knex, kind: Database['kind'] = 'postgres'): Promise<void> {
+  if (kind === 'pglite') {
+    await knex.migrate.latest({ migrationSource });
+    return;
+  }
+  const conn: unknown = await knex.client.acquireConnection();
+  try {
+    await knex.raw('SELECT pg_advisory_lock(?)', [MIGRATION_LOCK_KEY]).connection(conn);
+    try {
+      await knex.migrate.latest({ migrationSource });
+    } finally {
+      await knex.raw('SELECT pg_advisory_unlock(?)', [MIGRATION_LOCK_KEY]).connection(conn);
+    }
+  } finally {
+    await knex.client.releaseConnection(conn);
+  }
 }
 
 // pg parses int8 and numeric as strings already; keep it explicit so no later change makes ids lossy.

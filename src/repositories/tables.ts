@@ -7,6 +7,7 @@ export const T = {
   classes: 'coupon_classes',
   coupons: 'coupons',
   testClock: 'test_clock',
+  outbox: 'outbox',
 } as const;
 
 export type Role = 'SuperAdmin' | 'Standard' | 'ViewOnly';
@@ -75,4 +76,22 @@ export interface DbCouponRow {
 /** numeric text without trailing zeros ("12.5000" → "12.5"). */
 export function trimDecimal(v: string): string {
   return v.includes('.') ? v.replace(/\.?0+$/, '') : v;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+export interface DbOutboxRow {
+  id: string;
+  kind: string;
+  to_email: string;
+  coupon_id: string | null;
+  subject: string;
+  text: string;
+  html: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: Date;
+  locked_until: Date | null;
+  last_error: string | null;
+  sent_at: Date | null;
+  created_at: Date;
 }

@@ -1,11 +1,14 @@
 // Operator use cases behind the admin API and the `billing` CLI (SPEC §6): customers, accounts, users,
 // coupon classes and minting.
 import type { Knex } from 'knex';
+import { parseDateTime } from '../datetime.ts';
 import { InputError, NotFoundError } from '../errors.ts';
+import { isValidEmailAddress } from '../mail/address.ts';
 import { isCurrencyCode, MoneyError, toMinor } from '../money.ts';
 import { T, type CouponType, type DbAccountRow, type DbClassRow, type Role } from '../repositories/tables.ts';
 import { inTransaction, isUniqueViolation } from '../repositories/transaction.ts';
 import { hashPassword, newToken, tokenHash } from '../secrets.ts';
+import { recordAccountEvent } from './account-events.ts';
 import { newCouponCode } from './coupon-codes.ts';
 
 const ROLES: readonly Role[] = ['SuperAdmin', 'Standard', 'ViewOnly'];
@@ -25,8 +28,12 @@ function requireText(v: unknown, what: string, max = 200): string {
 }
 function optionalDate(v: unknown, what: string): Date | null {
   if (v === undefined || v === null || v === '') return null;
-  const d = typeof v === 'string' ? new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(v) || !v.includes('T') ? v : `${v}Z`) : null;
-  if (!d || Number.isNaN(d.getTime())) throw new InputError(`${what} must be an ISO 8601 date-time`);
+  // Strictly ISO 8601 (`new Date` would roll 2026-02-30 over into March): a date alone is midnight UTC, a
+  // date-time without a zone is UTC, and a +hhmm offset is read as +hh:mm.
+  const text = typeof v === 'string' ? v.trim() : '';
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const d = parseDateTime(iso);
+  if (!d) throw new InputError(`${what} must be an ISO 8601 date-time`);
   return d;
 }
 function optionalInt(v: unknown, what: string, min: number, max: number): number | null {
@@ -59,6 +66,8 @@ export interface CreateAccountInput {
   number?: unknown;
   billTo?: unknown;
   paymentMethod?: unknown;
+  /** Notification address (DistributeCoupons with SendNotification); optional. */
+  email?: unknown;
 }
 export async function createAccount(
   knex: Knex,
@@ -73,6 +82,12 @@ export async function createAccount(
   if (input.number !== undefined && input.number !== null) {
     number = requireText(input.number, 'number', 32).toUpperCase();
     if (!/^[A-Z0-9]{1,32}$/.test(number)) throw new InputError('number must be letters and digits');
+  }
+  let email: string | null = null;
+  if (input.email !== undefined && input.email !== null && input.email !== '') {
+    if (typeof input.email !== 'string' || !isValidEmailAddress(input.email))
+      throw new InputError('email must be a single valid email address');
+    email = input.email.trim();
   }
   return inTransaction(knex, async (tx) => {
     await customerExists(tx, customerId);
@@ -90,7 +105,9 @@ export async function createAccount(
         currency,
         bill_to_customer_id: billTo,
         payment_method_added_at: input.paymentMethod === true ? now : null,
+        email,
       });
+      if (input.paymentMethod === true) await recordAccountEvent(tx, id, { kind: 'paymentMethodAdded', at: now });
     } catch (e) {
       if (isUniqueViolation(e)) throw new InputError(`account number ${accountNumber} is taken`);
       throw e;
@@ -178,8 +195,8 @@ export async function createClass(knex: Knex, input: CreateClassInput): Promise<
   let percentOff: string | null = null;
   if (input.percentOff !== undefined && input.percentOff !== null && input.percentOff !== '') {
     const p = String(input.percentOff);
-    if (!/^\d{1,3}(\.\d{1,4})?$/.test(p) || Number(p) <= 0 || Number(p) > 100)
-      throw new InputError('percent-off must be a number in (0, 100] with at most 4 decimals');
+    if (!/^\d{1,3}(\.\d{1,2})?$/.test(p) || Number(p) <= 0 || Number(p) > 100)
+      throw new InputError('percent-off must be a number in (0, 100] with at most 2 decimals');
     percentOff = p;
   }
   const start = optionalDate(input.start, 'start');

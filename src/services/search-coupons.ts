@@ -4,6 +4,8 @@ import { AdApiError, ApiError, problem, type OperationProblem } from '../errors.
 import { T } from '../repositories/tables.ts';
 import type { Principal } from './auth.ts';
 import { parseDateTime } from '../datetime.ts';
+import type { Offer } from '../rules/index.ts';
+import { offersAsOf } from './account-events.ts';
 
 export interface PredicateInput {
   readonly field: string | null;
@@ -54,6 +56,8 @@ export interface SearchCouponsResult {
   /** Whether the user may see the RedemptionInfo of a redeemed row. */
   readonly showRedemption: (row: CouponSearchRow) => boolean;
   readonly returnClaimInfo: boolean;
+  /** Offers (as of now) of the redeemed coupons whose RedemptionInfo is shown, by coupon id. */
+  readonly offers: ReadonlyMap<string, Offer>;
 }
 
 export const MAX_PAGE_SIZE = 100;
@@ -61,7 +65,7 @@ const MAX_IN_VALUES = 1000;
 
 type Op =
   'Equals' | 'NotEquals' | 'Contains' | 'In' | 'GreaterThanEquals' | 'LessThanEquals' | 'StartsWith' | 'NotContains';
-type Kind = 'id' | 'code' | 'text' | 'type' | 'bool' | 'date';
+type Kind = 'id' | 'code' | 'name' | 'text' | 'type' | 'bool' | 'date';
 interface FieldSpec {
   readonly column: string;
   readonly kind: Kind;
@@ -70,7 +74,7 @@ interface FieldSpec {
 const DATE_OPS: readonly Op[] = ['GreaterThanEquals', 'LessThanEquals'];
 const CLASS_NAME: FieldSpec = {
   column: 'c.class_name',
-  kind: 'text',
+  kind: 'name',
   ops: ['Equals', 'NotEquals', 'In', 'Contains', 'NotContains', 'StartsWith'],
 };
 /** Predicate fields by lower-cased name. */
@@ -124,7 +128,7 @@ function buildFilters(p: Principal, predicates: readonly PredicateInput[]): Filt
     if (field === 'customerid') {
       const ids = parseIds(value, false);
       if (!ids) return bad('the value is not a customer id.');
-      if (ids[0] !== p.customerId) throw new AdApiError(106);
+      if (BigInt(ids[0]!) !== BigInt(p.customerId)) throw new AdApiError(106); // '007' is customer 7
       return;
     }
     if (field === 'accountid') {
@@ -154,9 +158,13 @@ function buildFilters(p: Principal, predicates: readonly PredicateInput[]): Filt
       filters.push({ sql: `${spec.column} = ?`, bindings: [value] });
       return;
     }
-    // Text fields: codes compare upper-case (they are stored so); names and emails case-insensitively.
-    const norm = (s: string): string => (spec.kind === 'code' ? s.trim().toUpperCase() : s.toLowerCase());
-    const col = spec.kind === 'code' ? spec.column : `lower(${spec.column})`;
+    // Text fields: codes compare trimmed and upper-case (they are stored so). Class names are exact identifiers
+    // (unique per customer, case-sensitively), so Equals/NotEquals/In compare them exactly, which keeps them index
+    // conditions on (owner_customer_id, class_name, id); the substring operators and emails ignore case.
+    const exact =
+      spec.kind === 'code' || (spec.kind === 'name' && (op === 'Equals' || op === 'NotEquals' || op === 'In'));
+    const norm = (s: string): string => (spec.kind === 'code' ? s.trim().toUpperCase() : exact ? s : s.toLowerCase());
+    const col = exact ? spec.column : `lower(${spec.column})`;
     switch (op) {
       case 'Equals':
         filters.push({ sql: `${col} = ?`, bindings: [norm(value)] });
@@ -199,8 +207,10 @@ function buildOrder(ordering: readonly OrderByInput[]): string {
       parts.push(`${col} ${o.order === 'Descending' ? 'DESC' : 'ASC'}`);
   });
   if (problems.length > 0) throw new ApiError(problems);
-  // Ties are broken by mint order so that pages are stable.
-  if (!parts.some((p) => p.startsWith('c.id '))) parts.push('c.id ASC');
+  // Ties are broken by mint order so that pages are stable, in the direction of the first key, so that one index
+  // (owner_customer_id, key, id) read forwards or backwards yields the rows already in order: with `key DESC, id
+  // ASC` PostgreSQL must sort every coupon sharing the first key before it can return the first row.
+  if (!parts.some((p) => p.startsWith('c.id '))) parts.push(`c.id ${parts[0]?.endsWith(' DESC') ? 'DESC' : 'ASC'}`);
   return parts.join(', ');
 }
 
@@ -250,13 +260,17 @@ export function searchCouponsQuery(p: Principal, input: SearchCouponsInput): { s
   return { sql, bindings: branches.flatMap((br) => [...br.b, ...fb]) };
 }
 
-export async function searchCoupons(knex: Knex, p: Principal, input: SearchCouponsInput): Promise<SearchCouponsResult> {
+export async function searchCoupons(
+  knex: Knex,
+  p: Principal,
+  input: SearchCouponsInput,
+  now: Date,
+): Promise<SearchCouponsResult> {
   const q = searchCouponsQuery(p, input);
   const { rows } = (await knex.raw(q.sql, q.bindings as Knex.RawBinding[])) as { rows: CouponSearchRow[] };
-  return {
-    rows,
-    returnClaimInfo: input.returnClaimInfo,
-    // RedemptionInfo is shown when the redeeming account bills to the coupon's owner, or the user may access it.
-    showRedemption: (r) => r.r_bill_to === r.owner_customer_id || r.r_customer_id === p.customerId,
-  };
+  // RedemptionInfo is shown when the redeeming account bills to the coupon's owner, or the user may access it.
+  const showRedemption = (r: CouponSearchRow): boolean =>
+    r.redeemed_account_id !== null && (r.r_bill_to === r.owner_customer_id || r.r_customer_id === p.customerId);
+  const shown = rows.filter(showRedemption).map((r) => r.redeemed_account_id!);
+  return { rows, returnClaimInfo: input.returnClaimInfo, showRedemption, offers: await offersAsOf(knex, shown, now) };
 }

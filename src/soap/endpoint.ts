@@ -127,15 +127,21 @@ export function createSoapEndpoint(
     const trackingId = randomUUID();
     const method = req.method ?? 'GET';
     if (method === 'GET' || method === 'HEAD') {
-      if ([...query.keys()].some((k) => /^(single)?wsdl$/i.test(k))) return serveWsdl(req, res);
-      const page = `<html><body><p>CustomerBillingService: the WSDL is at <a href="?wsdl">?wsdl</a>.</p></body></html>`;
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(page);
+      const wsdlRequested = [...query.keys()].some((k) => /^(single)?wsdl$/i.test(k));
+      if (wsdlRequested) serveWsdl(req, res);
+      else {
+        const page = `<html><body><p>CustomerBillingService: the WSDL is at <a href="?wsdl">?wsdl</a>.</p></body></html>`;
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        res.end(page);
+      }
+      deps.log.info('request', { trackingId, method, operation: wsdlRequested ? 'wsdl' : 'help', status: 200 });
       return;
     }
     if (method !== 'POST') {
+      req.resume();
       res.writeHead(405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('Method not allowed: use POST for SOAP and GET ?wsdl for the WSDL.\n');
+      deps.log.info('request', { trackingId, method, status: 405 });
       return;
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();

@@ -1,9 +1,25 @@
 // The SOAP operations this service implements; every other operation of the contract answers code 204.
 import { ApiError } from '../errors.ts';
 import type { OperationHandler } from './context.ts';
+import { getAccountMonthlySpendHandler, getCouponInfoHandler, redeemCouponHandler } from './handlers/offers.ts';
+import {
+  checkFeatureAdoptionCouponEligibilityHandler,
+  claimFeatureAdoptionCouponsHandler,
+  distributeCouponsHandler,
+} from './handlers/claims.ts';
+import { dispatchCouponsHandler } from './handlers/dispatch-coupons.ts';
 import { searchCouponsHandler } from './handlers/search-coupons.ts';
 
-export const HANDLERS: ReadonlyMap<string, OperationHandler> = new Map([['SearchCoupons', searchCouponsHandler]]);
+export const HANDLERS: ReadonlyMap<string, OperationHandler> = new Map([
+  ['SearchCoupons', searchCouponsHandler],
+  ['DispatchCoupons', dispatchCouponsHandler],
+  ['RedeemCoupon', redeemCouponHandler],
+  ['GetCouponInfo', getCouponInfoHandler],
+  ['GetAccountMonthlySpend', getAccountMonthlySpendHandler],
+  ['CheckFeatureAdoptionCouponEligibility', checkFeatureAdoptionCouponEligibilityHandler],
+  ['ClaimFeatureAdoptionCoupons', claimFeatureAdoptionCouponsHandler],
+  ['DistributeCoupons', distributeCouponsHandler],
+]);
 
 export function notSupported(operation: string): never {
   throw ApiError.of(204, `${operation} is not supported by this service yet.`);

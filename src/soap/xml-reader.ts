@@ -38,6 +38,10 @@ const parser = new XMLParser({
   maxNestedTags: MAX_DEPTH,
 });
 
+const NOT_XML_CHAR =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** Decodes the five XML entities and numeric character references; any other reference is an error. */
@@ -78,7 +82,9 @@ function resolve(qname: string, scope: ReadonlyMap<string, string>, isAttr: bool
   return { ns, local: qname.slice(i + 1) };
 }
 
-function build(node: RawNode, parentScope: ReadonlyMap<string, string>): XElement {
+function build(node: RawNode, parentScope: ReadonlyMap<string, string>, depth: number): XElement {
+  // The parser's own limit lets one level more through (it counts open ancestors, not the element itself).
+  if (depth > MAX_DEPTH) throw new XmlReadError(`Elements are nested deeper than ${MAX_DEPTH} levels.`);
   const tag = tagOf(node);
   if (tag === undefined) throw new XmlReadError('Empty element.');
   const rawAttrs = (node[ATTRS] ?? {}) as Record<string, string>;
@@ -103,7 +109,7 @@ function build(node: RawNode, parentScope: ReadonlyMap<string, string>): XElemen
     if (ctag === TEXT) text += decodeEntities(String(child[TEXT]));
     else if (ctag === CDATA) {
       for (const part of child[CDATA] as RawNode[]) text += String(part[TEXT] ?? '');
-    } else children.push(build(child, scope));
+    } else children.push(build(child, scope, depth + 1));
   }
   return { ns, local, attrs, children, text };
 }
@@ -111,6 +117,9 @@ function build(node: RawNode, parentScope: ReadonlyMap<string, string>): XElemen
 /** Parses a whole document and returns its root element. Throws XmlReadError on anything malformed. */
 export function readXml(xml: string): XElement {
   if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) throw new XmlReadError('DTDs are not allowed.');
+  // XML 1.0 §2.2: these characters make a document not well-formed; the parser lets them through (a NUL would
+  // then reach PostgreSQL, which refuses it in text, and turn a malformed request into an internal error).
+  if (NOT_XML_CHAR.test(xml)) throw new XmlReadError('The document contains a character XML does not allow.');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new XmlReadError(`Malformed XML: ${valid.err.msg}`);
   let nodes: RawNode[];
@@ -128,5 +137,5 @@ export function readXml(xml: string): XElement {
     return t !== undefined && t !== CDATA;
   });
   if (roots.length !== 1 || !roots[0]) throw new XmlReadError('A document must have exactly one root element.');
-  return build(roots[0], new Map());
+  return build(roots[0], new Map(), 1);
 }

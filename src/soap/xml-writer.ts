@@ -41,7 +41,8 @@ export function escapeText(s: string): string {
   let r = s;
   if (/[&<>\r]/.test(r))
     r = r.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
-  return INVALID_XML_CHARS.test(r) ? r.replace(INVALID_XML_CHARS, '\ufffd') : r;
+  // replace() with a global pattern is stateless (test() on a /g pattern would carry lastIndex between calls).
+  return r.replace(INVALID_XML_CHARS, '\ufffd');
 }
 
 /** xs:dateTime in UTC with `Z`; fractional seconds only when non-zero. */

@@ -1,5 +1,6 @@
 // SearchCoupons: request → service → Coupon values.
 import { fromMinor } from '../../money.ts';
+import type { Offer } from '../../rules/index.ts';
 import { trimDecimal } from '../../repositories/tables.ts';
 import {
   searchCoupons,
@@ -11,7 +12,7 @@ import { list, num, str, type OperationHandler } from '../context.ts';
 import type { DObject } from '../xml-decode.ts';
 import type { XObject } from '../xml-writer.ts';
 
-function couponValue(r: CouponSearchRow, showRedemption: boolean, withClaim: boolean): XObject {
+function couponValue(r: CouponSearchRow, offer: Offer | undefined, withClaim: boolean): XObject {
   const redeemed = r.redeemed_account_id !== null;
   return {
     CouponCode: r.code,
@@ -29,16 +30,16 @@ function couponValue(r: CouponSearchRow, showRedemption: boolean, withClaim: boo
     SendToDate: r.send_to_date,
     IsRedeemed: redeemed,
     RedemptionInfo:
-      redeemed && showRedemption
+      redeemed && offer
         ? {
             AccountId: r.redeemed_account_id,
             AccountNumber: r.r_number,
-            SpendToThreshold: fromMinor(r.spend_threshold_minor, r.currency),
-            Balance: '0',
-            CurrencyCode: r.currency,
+            SpendToThreshold: fromMinor(offer.spendToThreshold, r.currency),
+            Balance: fromMinor(offer.balance, r.currency),
+            CurrencyCode: r.r_currency,
             RedemptionDate: r.redemption_date,
-            ExpirationDate: r.expiration_date,
-            ActivationDate: null,
+            ExpirationDate: offer.expiresAt === null ? null : new Date(offer.expiresAt),
+            ActivationDate: offer.activatedAt === null ? null : new Date(offer.activatedAt),
           }
         : null,
     ClaimInfo:
@@ -51,22 +52,29 @@ function couponValue(r: CouponSearchRow, showRedemption: boolean, withClaim: boo
 export const searchCouponsHandler: OperationHandler = async (ctx, req) => {
   const page = req.PageInfo as DObject | null | undefined;
   const fields = req.ReturnAdditionalFields;
-  const result = await searchCoupons(ctx.knex, ctx.principal, {
-    predicates: list((req.Predicates as DObject | null)?.Predicate).map((p): PredicateInput => ({
-      field: str(p.Field),
-      operator: str(p.Operator),
-      value: str(p.Value),
-    })),
-    ordering: list((req.Ordering as DObject | null)?.OrderBy).map((o): OrderByInput => ({
-      field: str(o.Field),
-      order: str(o.Order),
-    })),
-    page: page ? { index: num(page.Index), size: num(page.Size) } : null,
-    returnClaimInfo: Array.isArray(fields) && fields.includes('CouponClaimInfo'),
-  });
+  const result = await searchCoupons(
+    ctx.knex,
+    ctx.principal,
+    {
+      predicates: list((req.Predicates as DObject | null)?.Predicate).map((p): PredicateInput => ({
+        field: str(p.Field),
+        operator: str(p.Operator),
+        value: str(p.Value),
+      })),
+      ordering: list((req.Ordering as DObject | null)?.OrderBy).map((o): OrderByInput => ({
+        field: str(o.Field),
+        order: str(o.Order),
+      })),
+      page: page ? { index: num(page.Index), size: num(page.Size) } : null,
+      returnClaimInfo: Array.isArray(fields) && fields.includes('CouponClaimInfo'),
+    },
+    ctx.now,
+  );
   return {
     Coupons: {
-      Coupon: result.rows.map((r) => couponValue(r, result.showRedemption(r), result.returnClaimInfo)),
+      Coupon: result.rows.map((r) =>
+        couponValue(r, result.showRedemption(r) ? result.offers.get(r.id) : undefined, result.returnClaimInfo),
+      ),
     },
   };
 };

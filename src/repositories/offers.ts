@@ -1,0 +1,178 @@
+// Account events, the materialised engine state per account, and the append-only ledger.
+import type { Knex } from 'knex';
+import type { AccountEvent, AccountState, LedgerEntry, OfferTerms } from '../rules/index.ts';
+
+export const OT = { events: 'account_events', states: 'account_states', ledger: 'ledger_entries' } as const;
+
+export type EventKind = AccountEvent['kind'];
+export interface DbEventRow {
+  id: string;
+  account_id: string;
+  kind: EventKind;
+  at: Date;
+  coupon_id: string | null;
+  amount_minor: string | null;
+  terms: OfferTerms | null;
+  recorded_at: Date;
+}
+interface DbLedgerRow {
+  id: string;
+  entry_key: string;
+  kind: string;
+  at: Date;
+  coupon_id: string | null;
+  spend_event_id: string | null;
+  amount_minor: string;
+  status_from: string | null;
+  status_to: string | null;
+}
+
+export interface NewEvent {
+  readonly kind: EventKind;
+  readonly at: Date;
+  readonly couponId?: string | null;
+  readonly amountMinor?: number | null;
+  readonly terms?: OfferTerms | null;
+}
+
+export async function insertEvent(tx: Knex.Transaction, accountId: string, e: NewEvent): Promise<DbEventRow> {
+  const [row] = (await tx(OT.events).insert(
+    {
+      account_id: accountId,
+      kind: e.kind,
+      at: e.at,
+      coupon_id: e.couponId ?? null,
+      amount_minor: e.amountMinor ?? null,
+      terms: e.terms ? JSON.stringify(e.terms) : null,
+    },
+    '*',
+  )) as DbEventRow[];
+  return row!;
+}
+
+/** The engine's view of a stored event; `seq` is the arrival id, which orders events at the same instant. */
+export function toEngineEvent(r: DbEventRow): AccountEvent {
+  const at = r.at.getTime();
+  const seq = Number(r.id);
+  switch (r.kind) {
+    case 'claim':
+    case 'redeem':
+      return { kind: r.kind, at, seq, terms: r.terms! };
+    case 'paymentMethodAdded':
+      return { kind: r.kind, at, seq };
+    case 'spend':
+      return { kind: r.kind, at, seq, spendId: r.id, amount: Number(r.amount_minor) };
+    case 'revoke':
+      return { kind: r.kind, at, seq, couponId: r.coupon_id! };
+  }
+}
+
+export async function loadEvents(tx: Knex.Transaction, accountId: string): Promise<DbEventRow[]> {
+  return (await tx(OT.events)
+    .where({ account_id: accountId })
+    .orderBy([{ column: 'at' }, { column: 'id' }])) as DbEventRow[];
+}
+
+export async function loadStates(knex: Knex, accountIds: readonly string[]): Promise<Map<string, AccountState>> {
+  const out = new Map<string, AccountState>();
+  if (accountIds.length === 0) return out;
+  const rows = (await knex(OT.states)
+    .whereIn('account_id', [...new Set(accountIds)])
+    .select('account_id', 'state')) as {
+    account_id: string;
+    state: AccountState;
+  }[];
+  for (const r of rows) out.set(r.account_id, r.state);
+  return out;
+}
+
+function nextDue(state: AccountState): Date | null {
+  let min: number | null = null;
+  for (const o of state.offers) {
+    if (o.status === 'Depleted' || o.status === 'Expired' || o.status === 'Revoked' || o.expiresAt === null) continue;
+    if (min === null || o.expiresAt < min) min = o.expiresAt;
+  }
+  return min === null ? null : new Date(min);
+}
+
+export async function saveState(tx: Knex.Transaction, accountId: string, state: AccountState): Promise<void> {
+  await tx(OT.states)
+    .insert({
+      account_id: accountId,
+      state: JSON.stringify(state),
+      next_due_at: nextDue(state),
+      updated_at: tx.fn.now(),
+    })
+    .onConflict('account_id')
+    .merge();
+}
+
+function entryRow(accountId: string, e: LedgerEntry): Record<string, unknown> {
+  return {
+    account_id: accountId,
+    entry_key: e.key,
+    kind: e.kind,
+    at: new Date(e.at),
+    coupon_id: e.couponId,
+    spend_event_id: e.spendId,
+    amount_minor: e.amount,
+    status_from: e.kind === 'status' ? e.from : null,
+    status_to: e.kind === 'status' ? e.to : null,
+  };
+}
+
+export async function appendEntries(
+  tx: Knex.Transaction,
+  accountId: string,
+  entries: readonly LedgerEntry[],
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += 500)
+    await tx(OT.ledger).insert(entries.slice(i, i + 500).map((e) => entryRow(accountId, e)));
+}
+
+const sameEntry = (row: DbLedgerRow, e: LedgerEntry): boolean =>
+  row.kind === e.kind &&
+  row.at.getTime() === e.at &&
+  Number(row.amount_minor) === e.amount &&
+  row.coupon_id === e.couponId &&
+  row.spend_event_id === e.spendId &&
+  (e.kind !== 'status' || (row.status_from === e.from && row.status_to === e.to));
+
+/**
+ * Makes the ledger's effective entries (those not reversed) equal to `entries`, by appending: a reversal for
+ * every effective entry the replay no longer produces, and the entries it newly produces.
+ */
+export async function reconcileLedger(
+  tx: Knex.Transaction,
+  accountId: string,
+  entries: readonly LedgerEntry[],
+): Promise<void> {
+  const effective = (await tx.raw(
+    `SELECT e.id, e.entry_key, e.kind, e.at, e.coupon_id, e.spend_event_id, e.amount_minor, e.status_from, e.status_to
+       FROM ${OT.ledger} e
+      WHERE e.account_id = ? AND e.reverses_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM ${OT.ledger} r WHERE r.reverses_id = e.id)`,
+    [accountId],
+  )) as { rows: DbLedgerRow[] };
+  const byKey = new Map(effective.rows.map((r) => [r.entry_key, r]));
+  const fresh: LedgerEntry[] = [];
+  for (const e of entries) {
+    const old = byKey.get(e.key);
+    if (old && sameEntry(old, e)) byKey.delete(e.key);
+    else fresh.push(e);
+  }
+  const reversals = [...byKey.values()].map((r) => ({
+    account_id: accountId,
+    entry_key: r.entry_key,
+    kind: r.kind,
+    at: r.at,
+    coupon_id: r.coupon_id,
+    spend_event_id: r.spend_event_id,
+    amount_minor: -Number(r.amount_minor),
+    status_from: r.status_from,
+    status_to: r.status_to,
+    reverses_id: r.id,
+  }));
+  for (let i = 0; i < reversals.length; i += 500) await tx(OT.ledger).insert(reversals.slice(i, i + 500));
+  await appendEntries(tx, accountId, fresh);
+}

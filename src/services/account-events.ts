@@ -1,0 +1,90 @@
+// Applying an account event: append it, run the rules engine, store the new state and the ledger entries.
+// Callers hold the account row lock (lockAccount), so events of one account are applied one at a time.
+import type { Knex } from 'knex';
+import {
+  advance,
+  applyEvent,
+  emptyAccountState,
+  EventOutOfOrderError,
+  replay,
+  type AccountState,
+  type Offer,
+  type OfferTerms,
+} from '../rules/index.ts';
+import {
+  appendEntries,
+  insertEvent,
+  loadEvents,
+  loadStates,
+  reconcileLedger,
+  saveState,
+  toEngineEvent,
+  type DbEventRow,
+  type NewEvent,
+} from '../repositories/offers.ts';
+import { T, type DbAccountRow, type DbClassRow } from '../repositories/tables.ts';
+
+export async function lockAccount(tx: Knex.Transaction, accountId: string): Promise<DbAccountRow | undefined> {
+  return (await tx(T.accounts).where({ id: accountId }).forUpdate().first()) as DbAccountRow | undefined;
+}
+
+/** Percent text with at most two decimals ("12.5") → hundredths of a percent (1250), exactly. */
+export function percentToBp(percent: string | null): number | null {
+  if (percent === null) return null;
+  const [whole, frac = ''] = percent.split('.');
+  const f = frac.replace(/0+$/, '');
+  if (f.length > 2) throw new Error(`percent ${percent} has more than two decimals`);
+  return Number(whole) * 100 + Number(f.padEnd(2, '0'));
+}
+
+export function offerTerms(couponId: string, code: string, cls: DbClassRow): OfferTerms {
+  return {
+    couponId,
+    couponCode: code,
+    amount: Number(cls.amount_minor),
+    spendThreshold: Number(cls.spend_threshold_minor),
+    percentOffBp: percentToBp(cls.percent_off),
+    activeDays: cls.active_days,
+    couponExpiresAt: cls.expiration_date ? cls.expiration_date.getTime() : null,
+  };
+}
+
+/**
+ * Appends the event and brings the account's state and ledger up to date. An event in order is applied
+ * incrementally; one that arrives late (spend reported for an earlier time) replays the whole account, and the
+ * ledger is reconciled by appending reversals and new entries, so the offers always equal a replay of the events
+ * in time order.
+ */
+export async function recordAccountEvent(
+  tx: Knex.Transaction,
+  accountId: string,
+  input: NewEvent,
+): Promise<DbEventRow> {
+  const row = await insertEvent(tx, accountId, input);
+  const stored = (await loadStates(tx, [accountId])).get(accountId);
+  const state = stored ?? emptyAccountState(false);
+  try {
+    const step = applyEvent(state, toEngineEvent(row));
+    await appendEntries(tx, accountId, step.entries);
+    await saveState(tx, accountId, step.state);
+  } catch (e) {
+    if (!(e instanceof EventOutOfOrderError)) throw e;
+    const events = (await loadEvents(tx, accountId)).map(toEngineEvent);
+    const last = events.reduce((m, ev) => Math.max(m, ev.at), 0);
+    const step = replay(emptyAccountState(false), events, Math.max(last, state.asOf));
+    await reconcileLedger(tx, accountId, step.entries);
+    await saveState(tx, accountId, step.state);
+  }
+  return row;
+}
+
+/** The offers of the given accounts as of `now` (expiries and activations up to now applied in memory). */
+export async function offersAsOf(knex: Knex, accountIds: readonly string[], now: Date): Promise<Map<string, Offer>> {
+  const states = await loadStates(knex, accountIds);
+  const byCoupon = new Map<string, Offer>();
+  for (const state of states.values()) {
+    const current: AccountState = now.getTime() > state.asOf ? advance(state, now.getTime()).state : state;
+    for (const o of current.offers) byCoupon.set(o.couponId, o);
+  }
+  return byCoupon;
+}

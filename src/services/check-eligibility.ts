@@ -1,0 +1,63 @@
+// CheckFeatureAdoptionCouponEligibility (SPEC §4 Claims): which of the listed accounts could claim a coupon of
+// the feature right now. One query, whatever the number of accounts; the conditions are those a claim checks
+// (RedeemCoupon's window, expiry, currency and Acquisition rules, and one coupon per feature and account), so an
+// account listed here is one ClaimFeatureAdoptionCoupons would accept, barring a concurrent claim.
+import type { Knex } from 'knex';
+import { ApiError } from '../errors.ts';
+import { OT } from '../repositories/offers.ts';
+import { T } from '../repositories/tables.ts';
+import type { Principal } from './auth.ts';
+import { batchSizeProblem } from './claim-coupons.ts';
+
+/** A coupon no one holds: not dispatched, redeemed, claimed or revoked (the coupons_dispatchable_idx condition). */
+export const AVAILABLE_COUPON = (c: string): string =>
+  `${c}.send_to_email IS NULL AND ${c}.redeemed_account_id IS NULL AND ${c}.claimed_account_id IS NULL ` +
+  `AND ${c}.revoked_at IS NULL`;
+
+/**
+ * SQL for "class k of feature ? can be claimed now by an account in currency `currency` of customer `customer`":
+ * within its window (4502, 4503), not expired (4504), same currency (4505), and Retention or a new customer
+ * (4506, the test of checkRedeemable). Bindings, in order: featureId, now, now, now.
+ */
+export function claimableFeatureClass(k: string, currency: string, customer: string): string {
+  return `${k}.feature_id = ? AND ${k}.currency = ${currency}
+    AND (${k}.start_date IS NULL OR ${k}.start_date <= ?) AND (${k}.end_date IS NULL OR ? <= ${k}.end_date)
+    AND (${k}.expiration_date IS NULL OR ? < ${k}.expiration_date)
+    AND (${k}.coupon_type = 'Retention' OR NOT EXISTS (
+      SELECT 1 FROM ${OT.events} e JOIN ${T.accounts} sa ON sa.id = e.account_id
+       WHERE sa.customer_id = ${customer} AND e.kind = 'spend'
+      UNION ALL
+      SELECT 1 FROM ${T.coupons} rc JOIN ${T.accounts} ra ON ra.id = rc.redeemed_account_id
+        JOIN ${T.classes} rk ON rk.id = rc.class_id
+       WHERE ra.customer_id = ${customer} AND rk.coupon_type = 'Acquisition'))`;
+}
+
+/**
+ * The listed accounts, in request order and without repeats, that the user may access and that could claim a
+ * coupon of the feature now. Accounts the user may not access, or that do not exist, are simply not eligible.
+ * A null, empty or oversized list is an ApiFault (3087, 3024): this response has no OperationErrors.
+ */
+export async function checkFeatureAdoptionCouponEligibility(
+  knex: Knex,
+  p: Principal,
+  input: { featureId: number; accountIds: readonly string[] | null },
+  now: Date,
+): Promise<string[]> {
+  const size = batchSizeProblem('AccountIds', input.accountIds?.length ?? null);
+  if (size) throw new ApiError(size);
+  const ids = [...new Set(input.accountIds!.map((id) => BigInt(id).toString()))];
+  const { rows } = (await knex.raw(
+    `SELECT a.id FROM ${T.accounts} a
+      WHERE a.customer_id = ? AND a.id IN (${ids.map(() => '?').join(',')})
+        AND NOT EXISTS (
+          SELECT 1 FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
+           WHERE k.feature_id = ? AND (c.claimed_account_id = a.id OR c.redeemed_account_id = a.id))
+        AND EXISTS (
+          SELECT 1 FROM ${T.classes} k
+           WHERE ${claimableFeatureClass('k', 'a.currency', 'a.customer_id')}
+             AND EXISTS (SELECT 1 FROM ${T.coupons} c WHERE c.class_id = k.id AND ${AVAILABLE_COUPON('c')}))`,
+    [p.customerId, ...ids, input.featureId, input.featureId, now, now, now],
+  )) as { rows: { id: string }[] };
+  const eligible = new Set(rows.map((r) => String(r.id)));
+  return ids.filter((id) => eligible.has(id));
+}

@@ -1,0 +1,65 @@
+// The expiry sweep: offers expire (and pending ones activate) at their instant whether or not anyone calls in.
+// Reads already show the state as of now (account-events.ts advances in memory); the sweep records those
+// time-driven transitions in the ledger. Instances share the work: each account is taken with
+// FOR UPDATE SKIP LOCKED on its row, the same lock every account event takes, so no transition is recorded twice.
+import type { Knex } from 'knex';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import { advance, type AccountState } from '../rules/index.ts';
+import { appendEntries, OT, saveState } from '../repositories/offers.ts';
+import { T } from '../repositories/tables.ts';
+import { inTransaction } from '../repositories/transaction.ts';
+
+/** Records every transition due by `now`; returns how many accounts were advanced. */
+export async function sweepExpiries(knex: Knex, now: Date, batch = 200): Promise<number> {
+  const due = (await knex(OT.states)
+    .where('next_due_at', '<=', now)
+    .orderBy('next_due_at')
+    .limit(batch)
+    .pluck('account_id')) as string[];
+  let advanced = 0;
+  for (const accountId of due) {
+    const done = await inTransaction(knex, async (tx) => {
+      const locked = await tx(T.accounts).where({ id: accountId }).forUpdate().skipLocked().first('id');
+      if (!locked) return false; // another instance (or an event) has it now
+      const row = (await tx(OT.states).where({ account_id: accountId }).first('state')) as
+        { state: AccountState } | undefined;
+      if (!row || row.state.asOf >= now.getTime()) return false;
+      const step = advance(row.state, now.getTime());
+      await appendEntries(tx, accountId, step.entries);
+      await saveState(tx, accountId, step.state);
+      return true;
+    });
+    if (done) advanced++;
+  }
+  return advanced;
+}
+
+export interface Sweeper {
+  stop(): Promise<void>;
+}
+
+export function startExpirySweep(deps: { knex: Knex; clock: Clock; log: Logger; intervalMs: number }): Sweeper {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const tick = (): void => {
+    running = (async () => {
+      try {
+        const n = await sweepExpiries(deps.knex, await deps.clock.now());
+        if (n > 0) deps.log.info('expiry sweep', { accounts: n });
+      } catch (e) {
+        deps.log.warn('expiry sweep failed', { error: e instanceof Error ? e.message : String(e) });
+      }
+      if (!stopped) timer = setTimeout(tick, deps.intervalMs);
+    })();
+  };
+  timer = setTimeout(tick, deps.intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

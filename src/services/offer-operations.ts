@@ -1,0 +1,124 @@
+// Operator events on offers (SPEC §6): recording spend, adding a payment method, revoking a coupon, and
+// listing an account's offers as of now.
+import type { Knex } from 'knex';
+import { InputError, NotFoundError } from '../errors.ts';
+import { fromMinor, MoneyError, toMinor } from '../money.ts';
+import { T, type DbAccountRow, type DbCouponRow } from '../repositories/tables.ts';
+import { inTransaction } from '../repositories/transaction.ts';
+import { lockAccount, offersAsOf, recordAccountEvent } from './account-events.ts';
+import { normalizeCode } from './coupon-codes.ts';
+
+function accountId(v: unknown): string {
+  const s = typeof v === 'number' ? String(v) : v;
+  if (typeof s !== 'string' || !/^[1-9]\d{0,18}$/.test(s))
+    throw new InputError('account must be a positive integer id');
+  return s;
+}
+
+async function lockExisting(tx: Knex.Transaction, id: string): Promise<DbAccountRow> {
+  const account = await lockAccount(tx, id);
+  if (!account) throw new NotFoundError(`account ${id} not found`);
+  return account;
+}
+
+export interface SpendInput {
+  account?: unknown;
+  amount?: unknown;
+  at?: unknown;
+}
+
+function spendTime(v: unknown, now: Date): Date {
+  if (v === undefined || v === null || v === '') return now;
+  const d = typeof v === 'string' ? new Date(v) : null;
+  if (!d || Number.isNaN(d.getTime())) throw new InputError('at must be an ISO 8601 date-time');
+  if (d.getTime() > now.getTime()) throw new InputError('at must not be in the future');
+  return d;
+}
+
+/** Records spend of an account at a time (default now): an amount in the account currency. */
+export async function recordSpend(knex: Knex, input: SpendInput, now: Date): Promise<{ id: string }> {
+  const id = accountId(input.account);
+  const at = spendTime(input.at, now);
+  return inTransaction(knex, async (tx) => {
+    // Spend makes the customer no longer new (Acquisition, 4506): share-lock the customer so a redemption that is
+    // checking that right now (it holds the customer row for update) is ordered before or after this spend.
+    await tx.raw(
+      `SELECT 1 FROM ${T.customers} WHERE id = (SELECT customer_id FROM ${T.accounts} WHERE id = ?) FOR SHARE`,
+      [id],
+    );
+    const account = await lockExisting(tx, id);
+    let minor: number;
+    try {
+      minor = toMinor(String(input.amount ?? ''), account.currency.trim());
+    } catch (e) {
+      throw new InputError(`amount: ${(e as MoneyError).message}`);
+    }
+    const row = await recordAccountEvent(tx, id, { kind: 'spend', at, amountMinor: minor });
+    return { id: row.id };
+  });
+}
+
+/** Adds the account's primary payment method; offers waiting for one become Active/Pending (rule 3). */
+export async function addPaymentMethod(knex: Knex, rawId: unknown, now: Date): Promise<{ id: string }> {
+  const id = accountId(rawId);
+  return inTransaction(knex, async (tx) => {
+    const account = await lockExisting(tx, id);
+    if (account.payment_method_added_at === null) {
+      await tx(T.accounts).where({ id }).update({ payment_method_added_at: now });
+      await recordAccountEvent(tx, id, { kind: 'paymentMethodAdded', at: now });
+    }
+    return { id };
+  });
+}
+
+/** Revokes a coupon: never redeemable again; a redeemed or claimed offer is Revoked, its balance forfeited. */
+export async function revokeCoupon(
+  knex: Knex,
+  input: { code?: unknown; reason?: unknown },
+  now: Date,
+): Promise<{ code: string; status: 'Revoked' }> {
+  if (typeof input.code !== 'string' || input.code.trim() === '') throw new InputError('code is required');
+  const reason = typeof input.reason === 'string' ? input.reason.slice(0, 500) : null;
+  const code = normalizeCode(input.code);
+  return inTransaction(knex, async (tx) => {
+    const coupon = (await tx(T.coupons).where({ code }).forUpdate().first()) as DbCouponRow | undefined;
+    if (!coupon) throw new NotFoundError(`coupon ${code} not found`);
+    if (!coupon.revoked_at) {
+      await tx(T.coupons).where({ id: coupon.id }).update({ revoked_at: now, revoke_reason: reason });
+      const holder = coupon.redeemed_account_id ?? coupon.claimed_account_id;
+      if (holder) {
+        await lockAccount(tx, holder);
+        await recordAccountEvent(tx, holder, { kind: 'revoke', at: now, couponId: coupon.id });
+      }
+    }
+    return { code, status: 'Revoked' };
+  });
+}
+
+export interface OfferView {
+  couponCode: string;
+  status: string;
+  balance: string;
+  spendToThreshold: string;
+  activationDate: string | null;
+  expirationDate: string | null;
+  forfeited: string;
+}
+
+/** The account's offers as of now, in redemption order. */
+export async function listOffers(knex: Knex, rawId: unknown, now: Date): Promise<OfferView[]> {
+  const id = accountId(rawId);
+  const account = (await knex(T.accounts).where({ id }).first()) as DbAccountRow | undefined;
+  if (!account) throw new NotFoundError(`account ${id} not found`);
+  const currency = account.currency.trim();
+  const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+  return [...(await offersAsOf(knex, [id], now)).values()].map((o) => ({
+    couponCode: o.couponCode,
+    status: o.status,
+    balance: fromMinor(o.balance, currency),
+    spendToThreshold: fromMinor(o.spendToThreshold, currency),
+    activationDate: iso(o.activatedAt),
+    expirationDate: iso(o.expiresAt),
+    forfeited: fromMinor(o.forfeited, currency),
+  }));
+}

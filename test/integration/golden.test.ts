@@ -1,0 +1,238 @@
+// Golden wire tests (STYLE 9): each test/fixtures/soap/<Operation>__<case>/ holds a request a real client stack
+// would send and the response written by hand from SPEC §2 and reference/wire-examples.md. The request is posted
+// to a real server over a fresh database, and the answer is compared with the expected document canonically:
+// element and attribute names as {namespace}local, element order, attribute values and text — prefixes and
+// whitespace between elements do not count. Placeholders:
+//   {{Name}}    in request.xml and response.xml: a value the case arranged (tokens, ids, minted coupon codes);
+//   {{TrackingId}} in response.xml: the TrackingId header of the actual response (a GUID), so every TrackingId
+//               of a response must equal its header's;
+//   {{any}}     in response.xml: any non-empty text (human messages, which the contract does not fix).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { readXml, type XElement } from '../../src/soap/xml-reader.ts';
+import { postSoap, startTestApp, type TestApp } from '../support/app.ts';
+import { makeCouponClass, makeWorld, mint } from '../support/factories.ts';
+import { repoRoot } from '../support/official-wsdl.ts';
+
+const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'soap');
+const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
+const BILLING = 'https://bingads.microsoft.com/Billing/v13';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ANY = '{{any}}';
+
+type Vars = Record<string, string>;
+interface GoldenCase {
+  /** The SOAPAction header sent with the request (quoted, as the SDKs send it). */
+  readonly soapAction: string;
+  /** Creates the data the case needs through the operator API and returns the placeholder values. */
+  arrange(t: TestApp): Promise<Vars>;
+}
+
+/** A customer with an account and a SuperAdmin user, and no coupons. */
+async function userVars(t: TestApp): Promise<Vars> {
+  const w = await makeWorld(t);
+  return {
+    AuthenticationToken: w.user.authenticationToken,
+    DeveloperToken: w.user.developerToken,
+    CustomerId: w.customerId,
+    AccountId: w.accountId,
+  };
+}
+
+const CASES: Record<string, GoldenCase> = {
+  SearchCoupons__two_coupons: {
+    soapAction: '"SearchCoupons"',
+    async arrange(t) {
+      const v = await userVars(t);
+      // Fixed dates, so that the answer does not depend on when the test runs.
+      await makeCouponClass(t, v.CustomerId!, {
+        name: 'Spring',
+        type: 'Retention',
+        amount: '50',
+        currency: 'USD',
+        activeDays: 30,
+        start: '2020-01-01T00:00:00Z',
+        end: '2099-01-01T00:00:00Z',
+        expires: '2099-06-01T00:00:00Z',
+      });
+      const [c1, c2] = await mint(t, v.CustomerId!, 'Spring', 2);
+      return { ...v, CouponCode1: c1!, CouponCode2: c2! };
+    },
+  },
+  SearchCoupons__empty_result: { soapAction: '"SearchCoupons"', arrange: userVars },
+  SearchCoupons__invalid_paging: { soapAction: '"SearchCoupons"', arrange: userVars },
+  SearchCoupons__unknown_predicate_field: { soapAction: '"SearchCoupons"', arrange: userVars },
+  SearchCoupons__invalid_token: { soapAction: '"SearchCoupons"', arrange: userVars },
+  SearchCoupons__missing_developer_token: { soapAction: '"SearchCoupons"', arrange: userVars },
+  SearchCoupons__non_numeric_customer_id: { soapAction: '"SearchCoupons"', arrange: userVars },
+  SearchCoupons__non_numeric_page_size: { soapAction: '"SearchCoupons"', arrange: userVars },
+  GetBillingGroups__not_supported: { soapAction: '"GetBillingGroups"', arrange: userVars },
+  Unknown__wrong_body_namespace: { soapAction: '"SearchCoupons"', arrange: userVars },
+};
+
+const escapeXml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Replaces every {{Name}} but {{any}}; an unknown placeholder is a broken fixture. */
+function substitute(xml: string, vars: Vars, file: string): string {
+  return xml.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
+    if (whole === ANY) return whole;
+    const v = vars[name];
+    if (v === undefined) throw new Error(`${file}: no value for placeholder ${whole}`);
+    return escapeXml(v);
+  });
+}
+
+/**
+ * faultcode's text is a QName whose prefix must be declared in scope (SPEC §2). The reader resolves element names
+ * only, so the QName is turned into an empty element of that name before parsing: resolved through the document's
+ * own declarations, and refused if its prefix is undeclared.
+ */
+function qnameTextAsElement(xml: string): string {
+  return xml.replace(
+    /(<(?:[\w.-]+:)?faultcode(?:\s[^>]*)?>)\s*([\w.-]+:[\w.-]+)\s*(<\/)/g,
+    (_m, open: string, qname: string, close: string) => `${open}<${qname} qname-text="1"/>${close}`,
+  );
+}
+
+/**
+ * One line per element, indented by depth: `{ns}local [attr=value …] "text"`. Whitespace-only text of an element
+ * that has children is insignificant; the text of a leaf is compared exactly.
+ */
+function canonical(el: XElement, depth = 0, out: string[] = []): string[] {
+  const attrs = [...el.attrs.entries()]
+    .filter(([k]) => k !== 'qname-text')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => ` ${k}=${JSON.stringify(v)}`)
+    .join('');
+  const qnameChild = el.children.length === 1 && el.children[0]!.attrs.get('qname-text') === '1';
+  let text = '';
+  if (qnameChild) text = ` qname {${el.children[0]!.ns}}${el.children[0]!.local}`;
+  else if (el.children.length === 0) text = ` ${JSON.stringify(el.text)}`;
+  else if (el.text.trim() !== '') text = ` mixed ${JSON.stringify(el.text.trim())}`;
+  out.push(`${'  '.repeat(depth)}{${el.ns}}${el.local}${attrs}${text}`);
+  if (!qnameChild) for (const c of el.children) canonical(c, depth + 1, out);
+  return out;
+}
+
+/** Canonical lines of a document; an {{any}} leaf in `expected` accepts any non-empty text at that line. */
+function compareCanonically(actualXml: string, expectedXml: string, label: string): void {
+  const actual = canonical(readXml(qnameTextAsElement(actualXml)));
+  const expected = canonical(readXml(qnameTextAsElement(expectedXml)));
+  const anyText = ` ${JSON.stringify(ANY)}`;
+  const aligned = expected.map((line, i) => {
+    const a = actual[i];
+    if (!line.endsWith(anyText) || a === undefined) return line;
+    const prefix = line.slice(0, -anyText.length);
+    return a.startsWith(prefix) && /^ "(?:[^"\\]|\\.)+"$/.test(a.slice(prefix.length)) ? a : line;
+  });
+  expect(actual, `${label}: response differs from response.xml`).to.deep.equal(aligned);
+}
+
+function headerTrackingId(xml: string): string | undefined {
+  const header = readXml(xml).children.find((c) => c.ns === SOAP11 && c.local === 'Header');
+  return header?.children.find((c) => c.ns === BILLING && c.local === 'TrackingId')?.text;
+}
+
+const caseDirs = readdirSync(FIXTURES, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
+
+describe('golden wire tests: requests from test/fixtures/soap get exactly the hand-written responses', function () {
+  this.timeout(60000);
+  let t: TestApp;
+
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => t.close());
+
+  it('every fixture folder has a case here and every case has a fixture folder', () => {
+    expect(caseDirs).to.deep.equal(Object.keys(CASES).sort());
+  });
+
+  for (const name of caseDirs) {
+    it(`${name.replace('__', ': ').replace(/_/g, ' ')}`, async () => {
+      const golden = CASES[name];
+      expect(golden, `no case for fixture folder ${name}`).to.not.equal(undefined);
+      const dir = path.join(FIXTURES, name);
+      const vars = await golden!.arrange(t);
+      const request = substitute(readFileSync(path.join(dir, 'request.xml'), 'utf8'), vars, `${name}/request.xml`);
+
+      const res = await postSoap(t.endpoint, request, { SOAPAction: golden!.soapAction });
+
+      const expectedRaw = readFileSync(path.join(dir, 'response.xml'), 'utf8');
+      const isFault = /<(?:[\w.-]+:)?Fault[\s>]/.test(expectedRaw);
+      expect(res.status, res.body).to.equal(isFault ? 500 : 200);
+      expect(res.contentType).to.equal('text/xml; charset=utf-8');
+      const trackingId = headerTrackingId(res.body);
+      expect(trackingId, 'TrackingId response header').to.match(GUID);
+      const expected = substitute(expectedRaw, { ...vars, TrackingId: trackingId! }, `${name}/response.xml`);
+      compareCanonically(res.body, expected, name);
+      expect(
+        t.logs.filter((l) => l.includes(trackingId!)),
+        'one log line with the TrackingId',
+      ).to.have.length(1);
+    });
+  }
+
+  describe('the canonical comparison itself', () => {
+    const base = readFileSync(path.join(FIXTURES, 'SearchCoupons__two_coupons', 'response.xml'), 'utf8');
+    const vars = { TrackingId: '6f1c1e52-3f1b-4a43-9b7e-2a7f3f0d2b10', CouponCode1: 'AAA', CouponCode2: 'BBB' };
+    const expected = substitute(base, vars, 'two_coupons');
+    const fails = (mutated: string, against = expected): void => {
+      expect(() => compareCanonically(mutated, against, 'mutation')).to.throw(/differs/);
+    };
+
+    it('ignores prefixes, namespace declaration placement and whitespace between elements', () => {
+      const reprefixed = expected
+        .replace(/\bent:/g, 'q:')
+        .replace('xmlns:ent=', 'xmlns:q=')
+        .replace(/\bsoap:/g, 'S:')
+        .replace('xmlns:soap=', 'xmlns:S=')
+        .replace(/>\s+</g, '><');
+      compareCanonically(reprefixed, expected, 'reprefixed');
+    });
+
+    it('notices a Coupon in the Billing namespace instead of the Entities one', () => {
+      fails(expected.replace(/<ent:Coupon>/g, '<b:Coupon>').replace(/<\/ent:Coupon>/g, '</b:Coupon>'));
+    });
+
+    it('notices two elements swapped', () => {
+      fails(
+        expected.replace(
+          '<ent:StartDate>2020-01-01T00:00:00Z</ent:StartDate>\n          <ent:EndDate>2099-01-01T00:00:00Z</ent:EndDate>',
+          '<ent:EndDate>2099-01-01T00:00:00Z</ent:EndDate><ent:StartDate>2020-01-01T00:00:00Z</ent:StartDate>',
+        ),
+      );
+    });
+
+    it('notices a nil element written empty, and a nil element left out', () => {
+      fails(expected.replace('<ent:PercentOff xsi:nil="true"/>', '<ent:PercentOff/>'));
+      fails(expected.replace('<ent:SendToDate xsi:nil="true"/>', ''));
+    });
+
+    it('notices a different text, a fractional second and an extra element', () => {
+      fails(expected.replace('>AAA<', '>AAB<'));
+      fails(expected.replace('2099-06-01T00:00:00Z', '2099-06-01T00:00:00.000Z'));
+      fails(
+        expected.replace(
+          '<ent:IsRedeemed>false</ent:IsRedeemed>',
+          '<ent:IsRedeemed>false</ent:IsRedeemed><ent:ClaimInfo/>',
+        ),
+      );
+    });
+
+    it('resolves the faultcode QName through its own prefix declaration', () => {
+      const fault = (codeNs: string): string =>
+        `<soap:Envelope xmlns:soap="${SOAP11}" xmlns:f="${codeNs}"><soap:Body><soap:Fault>` +
+        `<faultcode>f:Server</faultcode></soap:Fault></soap:Body></soap:Envelope>`;
+      const expectedFault = `<s:Envelope xmlns:s="${SOAP11}"><s:Body><s:Fault><faultcode>s:Server</faultcode></s:Fault></s:Body></s:Envelope>`;
+      compareCanonically(fault(SOAP11), expectedFault, 'faultcode');
+      fails(fault('urn:other'), expectedFault);
+      expect(() => compareCanonically(expectedFault.replace('xmlns:s=', 'xmlns:t='), expectedFault, 'x')).to.throw();
+    });
+  });
+});
