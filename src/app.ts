@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { systemClock, TestClock, type Clock } from './clock.ts';
-import type { Config } from './config.ts';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, type Config } from './config.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startMailDelivery, type OutboxWorker } from './mail/index.ts';
@@ -43,6 +43,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     metrics: new Metrics(),
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
+    rateLimitPerMinute: config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
     adminKey: config.adminKey,
   });
   await new Promise<void>((resolve, reject) => {

@@ -39,7 +39,12 @@ export interface Config {
   readonly expirySweepMs?: number;
   /** Attempts before a message is marked failed (OUTBOX_MAX_ATTEMPTS, default 8). */
   readonly outboxMaxAttempts?: number;
+  /** SOAP calls allowed per user and minute on this instance before code 117 (RATE_LIMIT_PER_MINUTE; 0 = no limit). */
+  readonly rateLimitPerMinute?: number;
 }
+
+/** Generous enough for benchmarks (1,000 calls a second per user, sustained), low enough to stop a runaway client. */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60_000;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -104,5 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxRetryBaseMs: int(env, 'OUTBOX_RETRY_BASE_MS', 30_000, 1, 3_600_000),
     outboxMaxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
     expirySweepMs: int(env, 'EXPIRY_SWEEP_MS', 5000, 0, 3_600_000),
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE, 0, 1_000_000_000),
   };
 }

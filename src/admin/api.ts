@@ -40,6 +40,7 @@ const ROUTES: readonly (readonly [string, RegExp, Route])[] = [
     async (_b, p, d) => offers.listOffers(d.knex, p[0], await d.clock.now()),
   ],
   ['POST', /^\/admin\/spend$/, async (b, _p, d) => offers.recordSpend(d.knex, b, await d.clock.now())],
+  ['POST', /^\/admin\/spend\/batch$/, async (b, _p, d) => offers.recordSpendBatch(d.knex, b, await d.clock.now())],
   ['POST', /^\/admin\/clock$/, (b, _p, d) => setClock(d.clock, b)],
 ];
 

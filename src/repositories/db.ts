@@ -82,3 +82,20 @@ export async function migrateLatest(knex: Knex, kind: Database['kind'] = 'postgr
 // pg parses int8 and numeric as strings already; keep it explicit so no later change makes ids lossy.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => v);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => v);
+
+const TIMESTAMPTZ = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?([+-])(\d\d)(?::(\d\d))?$/;
+const defaultTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ);
+/**
+ * timestamptz in PostgreSQL's text form (`2026-03-01 09:30:00.123+00`) straight to a Date: pages of coupons carry
+ * hundreds of timestamps and the general parser was a visible share of a SearchCoupons call. Anything unusual
+ * (infinity, BC, seconds in the offset) goes to the general parser.
+ */
+export function parseTimestamptz(v: string): Date {
+  const m = TIMESTAMPTZ.exec(v);
+  if (!m) return defaultTimestamptz(v) as Date;
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  const offset = (Number(m[9]) * 60 + Number(m[10] ?? 0)) * 60000 * (m[8] === '-' ? -1 : 1);
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+  return new Date(t - offset);
+}
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, parseTimestamptz);

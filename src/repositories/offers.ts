@@ -35,19 +35,28 @@ export interface NewEvent {
   readonly terms?: OfferTerms | null;
 }
 
-export async function insertEvent(tx: Knex.Transaction, accountId: string, e: NewEvent): Promise<DbEventRow> {
-  const [row] = (await tx(OT.events).insert(
-    {
-      account_id: accountId,
-      kind: e.kind,
-      at: e.at,
-      coupon_id: e.couponId ?? null,
-      amount_minor: e.amountMinor ?? null,
-      terms: e.terms ? JSON.stringify(e.terms) : null,
-    },
-    '*',
-  )) as DbEventRow[];
-  return row!;
+/** Appends events (in the given order, which becomes their arrival order) and returns the stored rows. */
+export async function insertEvents(
+  tx: Knex.Transaction,
+  accountId: string,
+  events: readonly NewEvent[],
+): Promise<DbEventRow[]> {
+  const out: DbEventRow[] = [];
+  for (let i = 0; i < events.length; i += 1000) {
+    const rows = (await tx(OT.events).insert(
+      events.slice(i, i + 1000).map((e) => ({
+        account_id: accountId,
+        kind: e.kind,
+        at: e.at,
+        coupon_id: e.couponId ?? null,
+        amount_minor: e.amountMinor ?? null,
+        terms: e.terms ? JSON.stringify(e.terms) : null,
+      })),
+      '*',
+    )) as DbEventRow[];
+    out.push(...rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)));
+  }
+  return out;
 }
 
 /** The engine's view of a stored event; `seq` is the arrival id, which orders events at the same instant. */

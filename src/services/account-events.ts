@@ -8,12 +8,13 @@ import {
   EventOutOfOrderError,
   replay,
   type AccountState,
+  type LedgerEntry,
   type Offer,
   type OfferTerms,
 } from '../rules/index.ts';
 import {
   appendEntries,
-  insertEvent,
+  insertEvents,
   loadEvents,
   loadStates,
   reconcileLedger,
@@ -50,32 +51,47 @@ export function offerTerms(couponId: string, code: string, cls: DbClassRow): Off
 }
 
 /**
- * Appends the event and brings the account's state and ledger up to date. An event in order is applied
+ * Appends the events and brings the account's state and ledger up to date. Events in order are applied
  * incrementally; one that arrives late (spend reported for an earlier time) replays the whole account, and the
  * ledger is reconciled by appending reversals and new entries, so the offers always equal a replay of the events
- * in time order.
+ * in time order. Within one call the events are stored in time order, so a batch costs one state read and write.
  */
+export async function recordAccountEvents(
+  tx: Knex.Transaction,
+  accountId: string,
+  inputs: readonly NewEvent[],
+): Promise<DbEventRow[]> {
+  const sorted = [...inputs].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const rows = await insertEvents(tx, accountId, sorted);
+  const stored = (await loadStates(tx, [accountId])).get(accountId);
+  let state = stored ?? emptyAccountState(false);
+  const entries: LedgerEntry[] = [];
+  try {
+    for (const row of rows) {
+      const step = applyEvent(state, toEngineEvent(row));
+      state = step.state;
+      entries.push(...step.entries);
+    }
+    await appendEntries(tx, accountId, entries);
+  } catch (e) {
+    if (!(e instanceof EventOutOfOrderError)) throw e;
+    const events = (await loadEvents(tx, accountId)).map(toEngineEvent);
+    const last = events.reduce((m, ev) => Math.max(m, ev.at), 0);
+    const step = replay(emptyAccountState(false), events, Math.max(last, stored?.asOf ?? 0));
+    await reconcileLedger(tx, accountId, step.entries);
+    state = step.state;
+  }
+  await saveState(tx, accountId, state);
+  return rows;
+}
+
 export async function recordAccountEvent(
   tx: Knex.Transaction,
   accountId: string,
   input: NewEvent,
 ): Promise<DbEventRow> {
-  const row = await insertEvent(tx, accountId, input);
-  const stored = (await loadStates(tx, [accountId])).get(accountId);
-  const state = stored ?? emptyAccountState(false);
-  try {
-    const step = applyEvent(state, toEngineEvent(row));
-    await appendEntries(tx, accountId, step.entries);
-    await saveState(tx, accountId, step.state);
-  } catch (e) {
-    if (!(e instanceof EventOutOfOrderError)) throw e;
-    const events = (await loadEvents(tx, accountId)).map(toEngineEvent);
-    const last = events.reduce((m, ev) => Math.max(m, ev.at), 0);
-    const step = replay(emptyAccountState(false), events, Math.max(last, state.asOf));
-    await reconcileLedger(tx, accountId, step.entries);
-    await saveState(tx, accountId, step.state);
-  }
-  return row;
+  const [row] = await recordAccountEvents(tx, accountId, [input]);
+  return row!;
 }
 
 /** The offers of the given accounts as of `now` (expiries and activations up to now applied in memory). */

@@ -19,6 +19,29 @@ export interface Principal {
 
 const present = (v: string | null): v is string => v !== null && v.trim() !== '';
 
+/**
+ * Users found by token, kept briefly so a busy client does not cost a query per call. Tokens cannot be changed
+ * or revoked in place (a new user gets new tokens), so a short life only delays seeing a deleted user; expiry is
+ * still checked on every call against the cached expiry time.
+ */
+const TOKEN_CACHE_MS = 10_000;
+const TOKEN_CACHE_MAX = 10_000;
+const tokenCache = new Map<string, { user: DbUserRow; at: number }>();
+
+async function userByToken(knex: Knex, token: string): Promise<DbUserRow | undefined> {
+  const hash = tokenHash(token);
+  const key = hash.toString('base64');
+  const hit = tokenCache.get(key);
+  const t = Date.now();
+  if (hit && t - hit.at < TOKEN_CACHE_MS) return hit.user;
+  const user = (await knex(T.users).where({ token_hash: hash }).first()) as DbUserRow | undefined;
+  if (user) {
+    if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
+    tokenCache.set(key, { user, at: t });
+  }
+  return user;
+}
+
 let dummy: Promise<string> | null = null;
 const dummyHash = (): Promise<string> => (dummy ??= hashPassword(newToken()));
 
@@ -30,9 +53,7 @@ export async function authenticate(knex: Knex, c: Credentials, now: Date): Promi
   if (!present(c.developerToken)) throw new AdApiError(105);
   let user: DbUserRow | undefined;
   if (present(c.authenticationToken)) {
-    user = (await knex(T.users)
-      .where({ token_hash: tokenHash(c.authenticationToken.trim()) })
-      .first()) as DbUserRow | undefined;
+    user = await userByToken(knex, c.authenticationToken.trim());
     if (!user) throw new AdApiError(105);
     if (user.token_expires_at && user.token_expires_at.getTime() <= now.getTime()) throw new AdApiError(109);
   } else if (present(c.userName) && present(c.password)) {

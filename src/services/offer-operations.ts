@@ -5,7 +5,7 @@ import { InputError, NotFoundError } from '../errors.ts';
 import { fromMinor, MoneyError, toMinor } from '../money.ts';
 import { T, type DbAccountRow, type DbCouponRow } from '../repositories/tables.ts';
 import { inTransaction } from '../repositories/transaction.ts';
-import { lockAccount, offersAsOf, recordAccountEvent } from './account-events.ts';
+import { lockAccount, offersAsOf, recordAccountEvent, recordAccountEvents } from './account-events.ts';
 import { normalizeCode } from './coupon-codes.ts';
 
 function accountId(v: unknown): string {
@@ -55,6 +55,48 @@ export async function recordSpend(knex: Knex, input: SpendInput, now: Date): Pro
     }
     const row = await recordAccountEvent(tx, id, { kind: 'spend', at, amountMinor: minor });
     return { id: row.id };
+  });
+}
+
+export const MAX_SPEND_BATCH = 10_000;
+
+/**
+ * Records many spends in one transaction (the ingestion path for partners reporting spend in bulk): each account's
+ * spends are applied with one state read and write. Accounts are locked in id order so concurrent batches cannot
+ * deadlock; any invalid item refuses the whole batch, so nothing is half-recorded.
+ */
+export async function recordSpendBatch(knex: Knex, input: { events?: unknown }, now: Date): Promise<{ count: number }> {
+  if (!Array.isArray(input.events) || input.events.length === 0)
+    throw new InputError('events must be a non-empty list');
+  if (input.events.length > MAX_SPEND_BATCH) throw new InputError(`at most ${MAX_SPEND_BATCH} events per batch`);
+  const items = (input.events as SpendInput[]).map((e, i) => {
+    if (typeof e !== 'object' || e === null) throw new InputError(`events[${i}] must be an object`);
+    return { account: accountId(e.account), amount: e.amount, at: spendTime(e.at, now), index: i };
+  });
+  const byAccount = new Map<string, typeof items>();
+  for (const it of items) byAccount.set(it.account, [...(byAccount.get(it.account) ?? []), it]);
+  const ids = [...byAccount.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  return inTransaction(knex, async (tx) => {
+    await tx.raw(
+      `SELECT 1 FROM ${T.customers} WHERE id IN (SELECT customer_id FROM ${T.accounts} WHERE id IN (${ids.map(() => '?').join(',')})) ORDER BY id FOR SHARE`,
+      ids,
+    );
+    for (const id of ids) {
+      const account = await lockExisting(tx, id);
+      const events = byAccount.get(id)!.map((it) => {
+        try {
+          return {
+            kind: 'spend' as const,
+            at: it.at,
+            amountMinor: toMinor(String(it.amount ?? ''), account.currency.trim()),
+          };
+        } catch (e) {
+          throw new InputError(`events[${it.index}].amount: ${(e as MoneyError).message}`);
+        }
+      });
+      await recordAccountEvents(tx, id, events);
+    }
+    return { count: items.length };
   });
 }
 

@@ -14,6 +14,8 @@ import { ADDRESS_PLACEHOLDER } from '../schema/wsdl.ts';
 import { authenticate, type Principal } from '../services/auth.ts';
 import { adApiFault, apiFault, envelopeFault, EnvelopeError, parseEnvelope, responseEnvelope } from './envelope.ts';
 import { HANDLERS, notSupported } from './operations.ts';
+import { redact } from './redact.ts';
+import { createThrottle } from './throttle.ts';
 import { decodeRequest } from './xml-decode.ts';
 import { escapeText } from './xml-writer.ts';
 
@@ -27,6 +29,8 @@ export interface SoapDeps {
   readonly metrics: Metrics;
   readonly publicUrl: string | null;
   readonly maxBodyBytes: number;
+  /** SOAP calls per user and minute before code 117; 0 or absent: no limit. */
+  readonly rateLimitPerMinute?: number;
 }
 
 interface Outcome {
@@ -38,11 +42,15 @@ interface Outcome {
 }
 
 const XML_TYPE = 'text/xml; charset=utf-8';
+/** A 1 MiB request can hold 60,000 bad values: a fault lists the first ones, so it cannot answer 10 MB. */
+const MAX_FAULT_ERRORS = 100;
+const MAX_DETAIL_CHARS = 500;
 
 export function createSoapEndpoint(
   deps: SoapDeps,
 ): (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => Promise<void> {
   const wsdl = readFileSync(WSDL_FILE, 'utf8');
+  const throttle = createThrottle(deps.rateLimitPerMinute ?? 0);
 
   function serveWsdl(req: IncomingMessage, res: ServerResponse): void {
     const host = req.headers.host ?? '';
@@ -58,6 +66,8 @@ export function createSoapEndpoint(
   async function process(req: IncomingMessage, trackingId: string): Promise<Outcome> {
     let operation = 'unknown';
     let userId: string | undefined;
+    /** This request's credential header values: never echoed in a fault or written to the log. */
+    let secrets: string[] = [];
     try {
       const raw = await readBody(req, deps.maxBodyBytes);
       let xml: string;
@@ -76,6 +86,9 @@ export function createSoapEndpoint(
         throw new ClientMessageError(problem(100, e.message));
       }
       const { body, headers } = env;
+      secrets = ['AuthenticationToken', 'DeveloperToken', 'Password', 'ApplicationToken'].flatMap(
+        (h) => headers.get(h) ?? [],
+      );
       const name = body.local.endsWith('Request') ? body.local.slice(0, -'Request'.length) : '';
       if (body.ns !== NS.tns || !operationDef(name))
         throw new ClientMessageError(
@@ -100,23 +113,37 @@ export function createSoapEndpoint(
         now,
       );
       userId = principal.userId;
+      const wait = throttle.take(principal.userId);
+      if (wait > 0) throw new AdApiError(117, `Retry in ${Math.ceil(wait / 1000)} s.`);
       const handler = HANDLERS.get(operation) ?? notSupported(operation);
       const request = decodeRequest(wrapperFields(`${operation}Request`), body);
       const value = await handler({ knex: deps.knex, principal, now, trackingId }, request);
       return { status: 200, body: responseEnvelope(operation, trackingId, value), operation, code: null, userId };
     } catch (e) {
       if (e instanceof BodyTooLargeError) throw e;
-      if (e instanceof AdApiError)
-        return { status: 500, body: adApiFault(trackingId, e.code, e.detail), operation, code: e.code, userId };
+      // Redacted first, then clipped: a detail quoting a client's 900 KB value or element name stays small.
+      const clean = (text: string): string => {
+        const r = redact(text, secrets);
+        return r.length > MAX_DETAIL_CHARS ? `${r.slice(0, MAX_DETAIL_CHARS)}…` : r;
+      };
+      if (e instanceof AdApiError) {
+        const detail = e.detail === null ? null : clean(e.detail);
+        return { status: 500, body: adApiFault(trackingId, e.code, detail), operation, code: e.code, userId };
+      }
       if (e instanceof ApiError) {
         const client = e instanceof ClientMessageError || e.code === 201;
-        return { status: 500, body: apiFault(trackingId, e.problems, client), operation, code: e.code, userId };
+        const problems = e.problems.slice(0, MAX_FAULT_ERRORS).map((p) => ({
+          ...p,
+          message: clean(p.message),
+          details: p.details === null ? null : clean(p.details),
+        }));
+        return { status: 500, body: apiFault(trackingId, problems, client), operation, code: e.code, userId };
       }
       deps.log.error('internal error', {
         trackingId,
         operation,
-        error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
-        stack: e instanceof Error ? e.stack : undefined,
+        error: redact(e instanceof Error ? `${e.name}: ${e.message}` : String(e), secrets),
+        stack: e instanceof Error && e.stack ? redact(e.stack, secrets) : undefined,
       });
       return { status: 500, body: adApiFault(trackingId, 0, null), operation, code: 0, userId };
     }

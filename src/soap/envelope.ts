@@ -49,19 +49,24 @@ export function parseEnvelope(xml: string): RequestEnvelope {
     throw new EnvelopeError({ kind: 'malformed', message: 'The document is not a SOAP 1.1 Envelope.' });
   const headers = new Map<string, string | null>();
   let body: XElement | undefined;
+  let sawHeader = false;
   for (const part of root.children) {
     if (part.ns !== SOAP11)
       throw new EnvelopeError({
         kind: 'malformed',
         message: `Unexpected element {${part.ns}}${part.local} in Envelope.`,
       });
-    if (part.local === 'Header' && !body) {
+    if (part.local === 'Header' && !body && !sawHeader) {
+      sawHeader = true;
       for (const h of part.children) {
         const known = h.ns === NS.tns && UNDERSTOOD.has(h.local);
         const mu = h.attrs.get(`{${SOAP11}}mustUnderstand`);
         if (!known && (mu === '1' || mu === 'true'))
           throw new EnvelopeError({ kind: 'mustUnderstand', header: `{${h.ns}}${h.local}` });
         if (!known) continue;
+        // Two values for one credential: whichever a proxy checked, the service might use the other.
+        if (headers.has(h.local))
+          throw new EnvelopeError({ kind: 'malformed', message: `The ${h.local} header appears more than once.` });
         const nil = h.attrs.get(XSI_NIL) === 'true';
         headers.set(h.local, nil || h.text.trim() === '' ? null : h.text);
       }
@@ -139,7 +144,7 @@ export function envelopeFault(trackingId: string, p: EnvelopeProblem): string | 
     return fault(
       trackingId,
       's:MustUnderstand',
-      `The header ${p.header} is marked mustUnderstand and is not understood.`,
+      `The header ${p.header.length > 200 ? `${p.header.slice(0, 200)}…` : p.header} is marked mustUnderstand and is not understood.`,
       null,
     );
   return null;

@@ -20,6 +20,8 @@ const INT_RANGE: Record<string, readonly [number, number]> = {
   'xs:short': [-32768, 32767],
   'xs:unsignedByte': [0, 255],
 };
+const clip = (s: string): string => (s.length > 64 ? `${s.slice(0, 64)}…` : s);
+
 function scalar(type: QName, raw: string, path: string, problems: OperationProblem[]): DValue {
   const bad = (what: string): null => {
     problems.push(problem(201, `${path}: '${raw.slice(0, 64)}' is not ${what}.`));
@@ -98,7 +100,9 @@ export function decodeFields(
     const f = fields.find((x) => x.name === child.local && NS[x.ns] === child.ns);
     const childPath = `${path}.${child.local}`;
     if (!f) {
-      problems.push(problem(201, `${childPath}: unexpected element {${child.ns}}${child.local}.`));
+      // The names are the client's and may be of any length: they are quoted clipped, so the fault stays small.
+      const name = `{${clip(child.ns)}}${clip(child.local)}`;
+      problems.push(problem(201, `${path}.${clip(child.local)}: unexpected element ${name}.`));
       continue;
     }
     const v = decodeValue(f, child, childPath, problems);

@@ -47,18 +47,26 @@ export function escapeText(s: string): string {
 
 /** xs:dateTime in UTC with `Z`; fractional seconds only when non-zero. */
 export function formatDateTime(d: Date): string {
+  const t = d.getTime();
+  const cached = dateCache.get(t);
+  if (cached !== undefined) return cached;
   const iso = d.toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  const text = iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  // A page of coupons repeats the same few class dates; remembering recent ones saves most conversions.
+  if (dateCache.size >= 4096) dateCache.clear();
+  dateCache.set(t, text);
+  return text;
 }
+const dateCache = new Map<number, string>();
 
-function scalarText(type: QName, value: XValue, path: string): string {
+function scalarText(type: QName, value: XValue, path: () => string): string {
   if (value instanceof Date) {
-    if (type !== 'xs:dateTime' || Number.isNaN(value.getTime())) throw new TypeError(`${path}: bad date value`);
+    if (type !== 'xs:dateTime' || Number.isNaN(value.getTime())) throw new TypeError(`${path()}: bad date value`);
     return formatDateTime(value);
   }
   switch (type) {
     case 'xs:boolean':
-      if (typeof value !== 'boolean') throw new TypeError(`${path}: expected boolean`);
+      if (typeof value !== 'boolean') throw new TypeError(`${path()}: expected boolean`);
       return value ? 'true' : 'false';
     case 'xs:long':
     case 'xs:int':
@@ -67,49 +75,82 @@ function scalarText(type: QName, value: XValue, path: string): string {
       if (typeof value === 'bigint') return value.toString();
       if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
       if (typeof value === 'string' && /^-?\d+$/.test(value)) return value;
-      throw new TypeError(`${path}: expected an integer`);
+      throw new TypeError(`${path()}: expected an integer`);
     case 'xs:double':
     case 'xs:decimal':
       // Money arrives as exact decimal text; numbers are only used for values that are not money.
       if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return value;
       if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-      throw new TypeError(`${path}: expected a decimal`);
+      throw new TypeError(`${path()}: expected a decimal`);
     default: {
       if (typeof value === 'string') return escapeText(value);
       if (Array.isArray(value) && simpleTypeDef(type)?.list) return value.map((v) => escapeText(String(v))).join(' ');
-      throw new TypeError(`${path}: expected text for ${type}`);
+      throw new TypeError(`${path()}: expected text for ${type}`);
     }
   }
 }
 
-function writeField(out: string[], f: QualifiedField, value: XValue, path: string): void {
-  const name = qualified(f.ns, f.name);
+/** Everything about writing one field that does not depend on the value, worked out once per field. */
+interface FieldPlan {
+  readonly field: QualifiedField;
+  readonly open: string;
+  readonly close: string;
+  /** What a null value writes: xsi:nil for nillable fields (unless EmitDefaultValue=false), else nothing. */
+  readonly nil: string;
+  /** The fields of a complex type, or null for a simple one. */
+  readonly children: readonly QualifiedField[] | null;
+}
+const plans = new WeakMap<readonly QualifiedField[], readonly FieldPlan[]>();
+function planOf(fields: readonly QualifiedField[]): readonly FieldPlan[] {
+  let plan = plans.get(fields);
+  if (!plan) {
+    plan = fields.map((f) => {
+      const name = qualified(f.ns, f.name);
+      return {
+        field: f,
+        open: `<${name}>`,
+        close: `</${name}>`,
+        nil: f.nillable && f.emitDefault ? `<${name} i:nil="true"/>` : '',
+        children: complexTypeDef(f.type) ? fieldsOf(f.type) : null,
+      };
+    });
+    plans.set(fields, plan);
+  }
+  return plan;
+}
+
+function writeField(out: string[], p: FieldPlan, value: XValue, path: () => string): void {
   if (value === null || value === undefined) {
-    if (f.nillable && f.emitDefault) out.push(`<${name} i:nil="true"/>`);
+    if (p.nil) out.push(p.nil);
     return;
   }
-  const type = complexTypeDef(f.type);
-  if (!type) {
-    out.push(`<${name}>${scalarText(f.type, value, path)}</${name}>`);
+  if (!p.children) {
+    out.push(p.open + scalarText(p.field.type, value, path) + p.close);
     return;
   }
   if (typeof value !== 'object' || value instanceof Date || Array.isArray(value) || typeof value === 'bigint')
-    throw new TypeError(`${path}: expected an object for ${f.type}`);
-  out.push(`<${name}>`);
-  writeFields(out, fieldsOf(f.type), value as XObject, path);
-  out.push(`</${name}>`);
+    throw new TypeError(`${path()}: expected an object for ${p.field.type}`);
+  out.push(p.open);
+  writePlanned(out, planOf(p.children), value as XObject, path);
+  out.push(p.close);
 }
 
-export function writeFields(out: string[], fields: readonly QualifiedField[], obj: XObject, path: string): void {
-  for (const f of fields) {
-    const v = obj[f.name];
-    if (!f.many) {
-      writeField(out, f, v, `${path}.${f.name}`);
+function writePlanned(out: string[], plan: readonly FieldPlan[], obj: XObject, path: () => string): void {
+  for (const p of plan) {
+    const v = obj[p.field.name];
+    // Paths are only built when an error needs one.
+    const here = (): string => `${path()}.${p.field.name}`;
+    if (!p.field.many) {
+      writeField(out, p, v, here);
       continue;
     }
     if (v === null || v === undefined) continue;
-    if (!Array.isArray(v)) throw new TypeError(`${path}.${f.name}: expected a list`);
+    if (!Array.isArray(v)) throw new TypeError(`${here()}: expected a list`);
     const items = v as readonly XValue[];
-    for (let i = 0; i < items.length; i++) writeField(out, f, items[i], `${path}.${f.name}[${i}]`);
+    for (let i = 0; i < items.length; i++) writeField(out, p, items[i], () => `${here()}[${i}]`);
   }
+}
+
+export function writeFields(out: string[], fields: readonly QualifiedField[], obj: XObject, path: string): void {
+  writePlanned(out, planOf(fields), obj, () => path);
 }

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { readXml, type XElement } from '../../src/soap/xml-reader.ts';
 import { postSoap, startTestApp, type TestApp } from '../support/app.ts';
-import { makeCouponClass, makeWorld, mint } from '../support/factories.ts';
+import { claimFeatureAdoptionCoupons } from '../../src/services/claim-coupons.ts';
+import { makeAccount, makeCouponClass, makeUser, makeWorld, mint } from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
 
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'soap');
@@ -38,6 +39,45 @@ async function userVars(t: TestApp): Promise<Vars> {
     CustomerId: w.customerId,
     AccountId: w.accountId,
   };
+}
+
+/**
+ * A customer with two USD accounts and a EUR one, SuperAdmin, Standard and ViewOnly users, and a class 'Adoption' of
+ * the feature (Retention, 50 USD, 30 days, 2020-01-01 to 2099-01-01, expiring 2099-06-01) with one coupon.
+ */
+async function adoptionVars(t: TestApp, featureId: number): Promise<Vars> {
+  const w = await makeWorld(t);
+  const second = await makeAccount(t, w.customerId);
+  const euro = await makeAccount(t, w.customerId, { currency: 'EUR' });
+  const standard = await makeUser(t, w.customerId, { role: 'Standard' });
+  const viewer = await makeUser(t, w.customerId, { role: 'ViewOnly' });
+  await makeCouponClass(t, w.customerId, { name: 'Adoption', featureId });
+  const [code] = await mint(t, w.customerId, 'Adoption', 1);
+  return {
+    AuthenticationToken: w.user.authenticationToken,
+    DeveloperToken: w.user.developerToken,
+    StandardToken: standard.authenticationToken,
+    StandardDeveloperToken: standard.developerToken,
+    ViewerToken: viewer.authenticationToken,
+    ViewerDeveloperToken: viewer.developerToken,
+    CustomerId: w.customerId,
+    AccountId: w.accountId,
+    AccountNumber: w.accountNumber,
+    SecondAccountId: second.id,
+    EuroAccountId: euro.id,
+    CouponCode: code!,
+  };
+}
+
+/** adoptionVars (feature 7003) with the coupon claimed for AccountId at 2026-03-01T12:00:00Z, a fixed ClaimDate. */
+async function claimedVars(t: TestApp): Promise<Vars> {
+  const v = await adoptionVars(t, 7003);
+  const principal = { userId: '0', customerId: v.CustomerId!, role: 'SuperAdmin' as const };
+  const pair = { accountId: v.AccountId!, couponCode: v.CouponCode! };
+  const out = await claimFeatureAdoptionCoupons(t.db.knex, principal, [pair], new Date('2026-03-01T12:00:00Z'));
+  expect(out.items?.[0], 'the arranged claim').to.have.property('ok');
+  const row = (await t.db.knex('coupons').where({ code: v.CouponCode }).first('id')) as { id: string };
+  return { ...v, CouponId: String(row.id) };
 }
 
 const CASES: Record<string, GoldenCase> = {
@@ -68,6 +108,29 @@ const CASES: Record<string, GoldenCase> = {
   SearchCoupons__non_numeric_customer_id: { soapAction: '"SearchCoupons"', arrange: userVars },
   SearchCoupons__non_numeric_page_size: { soapAction: '"SearchCoupons"', arrange: userVars },
   GetBillingGroups__not_supported: { soapAction: '"GetBillingGroups"', arrange: userVars },
+  CheckFeatureAdoptionCouponEligibility__eligible_accounts: {
+    soapAction: '"CheckFeatureAdoptionCouponEligibility"',
+    arrange: (t) => adoptionVars(t, 7001),
+  },
+  CheckFeatureAdoptionCouponEligibility__too_many_accounts: {
+    soapAction: '"CheckFeatureAdoptionCouponEligibility"',
+    arrange: (t) => adoptionVars(t, 7001),
+  },
+  ClaimFeatureAdoptionCoupons__partial_errors: {
+    soapAction: '"ClaimFeatureAdoptionCoupons"',
+    arrange: (t) => adoptionVars(t, 7002),
+  },
+  ClaimFeatureAdoptionCoupons__empty_pairs: { soapAction: '"ClaimFeatureAdoptionCoupons"', arrange: userVars },
+  ClaimFeatureAdoptionCoupons__view_only_user: {
+    soapAction: '"ClaimFeatureAdoptionCoupons"',
+    arrange: (t) => adoptionVars(t, 7002),
+  },
+  DistributeCoupons__partial_errors: { soapAction: '"DistributeCoupons"', arrange: (t) => adoptionVars(t, 7004) },
+  DistributeCoupons__unknown_class: { soapAction: '"DistributeCoupons"', arrange: userVars },
+  DistributeCoupons__standard_user: { soapAction: '"DistributeCoupons"', arrange: (t) => adoptionVars(t, 7004) },
+  SearchCoupons__claimed_with_claim_info: { soapAction: '"SearchCoupons"', arrange: claimedVars },
+  SearchCoupons__claimed_without_claim_info: { soapAction: '"SearchCoupons"', arrange: claimedVars },
+  GetCouponInfo__claimed_coupon: { soapAction: '"GetCouponInfo"', arrange: claimedVars },
   Unknown__wrong_body_namespace: { soapAction: '"SearchCoupons"', arrange: userVars },
 };
 

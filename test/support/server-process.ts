@@ -12,6 +12,8 @@ export interface ServerProcess {
   readonly baseUrl: string;
   readonly endpoint: string;
   readonly adminKey: string;
+  /** The server's process id (for resource readings such as peak RSS). */
+  readonly pid: number;
   /** Everything the process wrote on stdout and stderr so far. */
   readonly output: string[];
   /** Calls the operator API; throws with the server's message on a non-2xx answer. */
@@ -117,7 +119,15 @@ export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
     return json;
   };
 
-  return { baseUrl, endpoint: `${baseUrl}${SERVICE_PATH}`, adminKey: opts.adminKey, output, admin, stop };
+  return {
+    baseUrl,
+    endpoint: `${baseUrl}${SERVICE_PATH}`,
+    adminKey: opts.adminKey,
+    pid: child.pid!,
+    output,
+    admin,
+    stop,
+  };
 }
 
 export interface ConnectionGate {

@@ -1,0 +1,322 @@
+// `npm run bench`: starts the service (PostgreSQL at DATABASE_URL in a fresh database, else the embedded PGlite),
+// loads data, and prints figures measured in this one run, side by side:
+//   SearchCoupons (100-coupon page, ClassName predicate, 16 connections): (a) this service, (b) bare node-soap
+//   serving the official WSDL from memory, (c) a canned-response Node server; then (a) again at 1,000,000 coupons;
+//   RedeemCoupon on distinct codes; spend events through the batch API; DispatchCoupons of 1,000 emails; peak RSS.
+// Load comes from other processes (autocannon, bench/peers/post-many.ts). BENCH_COUPONS, BENCH_SECONDS adjust size.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import knexFactory, { type Knex } from 'knex';
+import { readXml, type XElement } from '../src/soap/xml-reader.ts';
+import { officialWsdlPath, repoRoot } from '../test/support/official-wsdl.ts';
+import { spawnServer, type ServerProcess } from '../test/support/server-process.ts';
+
+const execFileAsync = promisify(execFile);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const BIG = Number(process.env.BENCH_COUPONS ?? 1_000_000);
+const MID = 10_000;
+const ENT = 'https://bingads.microsoft.com/Customer/v13/Entities';
+const tmp = await mkdtemp(path.join(os.tmpdir(), 'billing-bench-'));
+const log = (s: string): void => void process.stderr.write(`· ${s}\n`);
+
+interface Cannon {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+async function cannon(url: string, bodyFile: string, seconds: number): Promise<Cannon> {
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'node_modules/autocannon/autocannon.js'),
+      ...['-c', '16', '-d', String(seconds), '-m', 'POST', '--json'],
+      ...['-H', 'Content-Type=text/xml; charset=utf-8', '-H', 'SOAPAction="SearchCoupons"', '-i', bodyFile],
+      url,
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const r = JSON.parse(stdout) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+  };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
+}
+
+async function postMany(url: string, headers: Record<string, string>, bodies: string[], concurrency: number) {
+  const job = path.join(tmp, `job-${randomBytes(4).toString('hex')}.json`);
+  writeFileSync(job, JSON.stringify({ url, headers, concurrency, bodies }));
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'bench/peers/post-many.ts', job], {
+    cwd: repoRoot,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as { count: number; ms: number; statuses: Record<string, number> };
+}
+
+function startPeer(script: string, args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, stdio: 'pipe' });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
+    child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function envelope(op: string, inner: string, user: { authenticationToken: string; developerToken: string }): string {
+  return (
+    `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" ` +
+    `xmlns:b="https://bingads.microsoft.com/Billing/v13" xmlns:e="${ENT}"><s:Header>` +
+    `<b:AuthenticationToken>${user.authenticationToken}</b:AuthenticationToken>` +
+    `<b:DeveloperToken>${user.developerToken}</b:DeveloperToken></s:Header><s:Body>` +
+    `<b:${op}Request>${inner}</b:${op}Request></s:Body></s:Envelope>`
+  );
+}
+
+/** The coupons of a SearchCoupons response as plain objects, for node-soap to serve. */
+function couponsOf(xml: string): Record<string, string | null>[] {
+  const find = (e: XElement, local: string): XElement[] =>
+    e.local === local ? [e] : e.children.flatMap((c) => find(c, local));
+  return find(readXml(xml), 'Coupon').map((c) =>
+    Object.fromEntries(
+      c.children.map((f) => [f.local, f.attrs.get('{http://www.w3.org/2001/XMLSchema-instance}nil') ? null : f.text]),
+    ),
+  );
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+const baseUrl = process.env.DATABASE_URL || null;
+let dbUrl = '';
+let adminDb: Knex | null = null;
+const dbName = `billing_bench_${randomBytes(4).toString('hex')}`;
+if (baseUrl) {
+  adminDb = knexFactory({ client: 'pg', connection: baseUrl, pool: { min: 0, max: 1 } });
+  await adminDb.raw(`CREATE DATABASE ${dbName}`);
+  const u = new URL(baseUrl);
+  u.pathname = `/${dbName}`;
+  dbUrl = u.toString();
+}
+const adminKey = randomBytes(18).toString('base64url');
+let svc: ServerProcess | null = null;
+const peers: ChildProcess[] = [];
+const rows: string[][] = [];
+try {
+  log(`starting the service on ${baseUrl ? 'PostgreSQL' : 'embedded PGlite'}`);
+  svc = await spawnServer({
+    databaseUrl: dbUrl,
+    adminKey,
+    env: { OUTBOX_WORKER: '0', EXPIRY_SWEEP_MS: '0', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' },
+    startTimeoutMs: 180000,
+  });
+  const admin = svc.admin.bind(svc);
+  const { id: customer } = await admin<{ id: string }>('/admin/customers', { name: 'Bench' });
+  const user = await admin<{ authenticationToken: string; developerToken: string }>('/admin/users', {
+    customer,
+    role: 'SuperAdmin',
+  });
+  const cls = {
+    customer,
+    type: 'Retention',
+    amount: '50',
+    currency: 'USD',
+    activeDays: 30,
+    expires: '2099-01-01T00:00:00Z',
+  };
+  await admin('/admin/classes', { ...cls, name: 'Spring', threshold: '10' });
+  await admin('/admin/coupons/mint', { customer, class: 'Spring', count: 100 });
+  await admin('/admin/classes', { ...cls, name: 'Filler' });
+  let total = 100;
+  const fill = async (target: number): Promise<void> => {
+    log(`filling to ${target.toLocaleString('en-US')} coupons`);
+    if (baseUrl) {
+      const db = knexFactory({ client: 'pg', connection: dbUrl, pool: { min: 0, max: 1 } });
+      await db.raw(
+        `INSERT INTO coupons (class_id, owner_customer_id, class_name, start_date, code, minted_at)
+         SELECT k.id, k.customer_id, k.name, k.start_date, 'Z' || upper(lpad(to_hex(g), 12, '0')), now()
+           FROM coupon_classes k, generate_series(?::bigint, ?::bigint) g WHERE k.name = 'Filler' AND k.customer_id = ?`,
+        [total, target - 1, customer],
+      );
+      await db.raw('ANALYZE coupons');
+      await db.destroy();
+    } else {
+      for (let n = total; n < target; n += 100_000)
+        await admin('/admin/coupons/mint', { customer, class: 'Filler', count: Math.min(100_000, target - n) });
+    }
+    total = target;
+  };
+  await fill(MID);
+
+  const search = envelope(
+    'SearchCoupons',
+    `<b:Predicates><e:Predicate><e:Field>ClassName</e:Field><e:Operator>Equals</e:Operator><e:Value>Spring</e:Value>` +
+      `</e:Predicate></b:Predicates><b:PageInfo><e:Index>0</e:Index><e:Size>100</e:Size></b:PageInfo>`,
+    user,
+  );
+  const searchFile = path.join(tmp, 'search.xml');
+  writeFileSync(searchFile, search);
+  const once = await fetch(svc.endpoint, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: search });
+  const responseXml = await once.text();
+  const coupons = couponsOf(responseXml);
+  if (once.status !== 200 || coupons.length !== 100)
+    throw new Error(`unexpected SearchCoupons answer: ${responseXml.slice(0, 300)}`);
+  const responseFile = path.join(tmp, 'response.xml');
+  writeFileSync(responseFile, responseXml);
+  const couponsFile = path.join(tmp, 'coupons.json');
+  writeFileSync(couponsFile, JSON.stringify(coupons));
+
+  const soapPort = await freePort();
+  peers.push(await startPeer('bench/peers/node-soap.ts', [String(soapPort), officialWsdlPath(), couponsFile]));
+  const cannedPort = await freePort();
+  peers.push(await startPeer('bench/peers/canned.ts', [String(cannedPort), responseFile]));
+  const soapUrl = `http://127.0.0.1:${soapPort}/Api/Billing/v13/CustomerBillingService.svc`;
+  const cannedUrl = `http://127.0.0.1:${cannedPort}/`;
+
+  log('SearchCoupons: warm-up');
+  await cannon(svc.endpoint, searchFile, 3);
+  log('SearchCoupons: (a) this service');
+  const a = await cannon(svc.endpoint, searchFile, SECONDS);
+  log('SearchCoupons: (b) bare node-soap');
+  await cannon(soapUrl, searchFile, 2);
+  const b = await cannon(soapUrl, searchFile, SECONDS);
+  log('SearchCoupons: (c) canned Node server');
+  await cannon(cannedUrl, searchFile, 2);
+  const c = await cannon(cannedUrl, searchFile, SECONDS);
+  for (const p of peers) p.kill();
+  const fmt = (x: Cannon): string[] => [x.rps.toFixed(0), `${x.p50}`, `${x.p99}`, `${x.non2xx}`];
+  rows.push(['SearchCoupons (a) this service, 10k coupons', ...fmt(a)]);
+  rows.push(['SearchCoupons (b) bare node-soap, memory', ...fmt(b)]);
+  rows.push(['SearchCoupons (c) canned Node http', ...fmt(c)]);
+
+  await fill(BIG);
+  await cannon(svc.endpoint, searchFile, 3);
+  const big = await cannon(svc.endpoint, searchFile, SECONDS);
+  rows.push([`SearchCoupons (a) at ${BIG.toLocaleString('en-US')} coupons`, ...fmt(big)]);
+
+  log('RedeemCoupon on distinct codes');
+  await admin('/admin/classes', { ...cls, name: 'Redeem' });
+  const accounts: string[] = [];
+  for (let i = 0; i < 100; i++)
+    accounts.push(
+      (await admin<{ id: string }>('/admin/accounts', { customer, currency: 'USD', paymentMethod: true })).id,
+    );
+  const codes: string[] = [];
+  for (let i = 0; i < 3; i++)
+    codes.push(
+      ...(await admin<{ codes: string[] }>('/admin/coupons/mint', { customer, class: 'Redeem', count: 1000 })).codes,
+    );
+  const redeemBodies = codes.map((code, i) =>
+    envelope(
+      'RedeemCoupon',
+      `<b:AccountId>${accounts[i % accounts.length]}</b:AccountId><b:CouponCode>${code}</b:CouponCode>`,
+      user,
+    ),
+  );
+  const redeem = await postMany(svc.endpoint, { 'Content-Type': 'text/xml; charset=utf-8' }, redeemBodies, 16);
+
+  log('spend ingestion through /admin/spend/batch');
+  const t0 = Date.now();
+  const perAccount = 400;
+  const batches: string[] = [];
+  for (let k = 0; k < accounts.length / 5; k++) {
+    const events = [];
+    for (const acct of accounts.slice(k * 5, k * 5 + 5))
+      for (let i = 0; i < perAccount; i++)
+        events.push({
+          account: acct,
+          amount: `${(i % 9) + 1}.${i % 100}`.replace(/\.(\d)$/, '.0$1'),
+          at: new Date(t0 + i * 5).toISOString(),
+        });
+    batches.push(JSON.stringify({ events }));
+  }
+  await new Promise((r) => setTimeout(r, perAccount * 5 + 200)); // every event time is now in the past
+  const spend = await postMany(
+    `${svc.baseUrl}/admin/spend/batch`,
+    { 'Content-Type': 'application/json', Authorization: `Bearer ${adminKey}` },
+    batches,
+    4,
+  );
+  const spendEvents = (accounts.length * perAccount * (spend.statuses['200'] ?? 0)) / batches.length;
+
+  log('DispatchCoupons of 1,000 emails');
+  await admin('/admin/classes', { ...cls, name: 'Dispatch' });
+  await admin('/admin/coupons/mint', { customer, class: 'Dispatch', count: 3000 });
+  const dispatchMs: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const emails = Array.from({ length: 1000 }, (_, i) => `<r:string>p${run}-${i}@example.com</r:string>`).join('');
+    const body = envelope(
+      'DispatchCoupons',
+      `<b:SendToEmails xmlns:r="http://schemas.microsoft.com/2003/10/Serialization/Arrays">${emails}</b:SendToEmails>` +
+        `<b:CustomerId>${customer}</b:CustomerId><b:CouponClassName>Dispatch</b:CouponClassName>`,
+      user,
+    );
+    const started = performance.now();
+    const res = await fetch(svc.endpoint, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body });
+    const text = await res.text();
+    dispatchMs.push(performance.now() - started);
+    if (res.status !== 200 || text.includes('BatchError')) throw new Error(`dispatch failed: ${text.slice(0, 300)}`);
+  }
+  const rss = peakRssMb(svc.pid);
+
+  const cpus = os.cpus();
+  const out: string[] = [];
+  out.push(
+    `machine: ${cpus.length} cores (${cpus[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  );
+  out.push(
+    `database: ${baseUrl ? 'PostgreSQL (DATABASE_URL, fresh database)' : 'embedded PGlite'}; load: autocannon -c 16 -d ${SECONDS}, separate process`,
+  );
+  out.push('');
+  out.push(
+    `${'SearchCoupons, 100-coupon page'.padEnd(44)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(8)}`,
+  );
+  for (const r of rows)
+    out.push(`${r[0]!.padEnd(44)} ${r[1]!.padStart(8)} ${r[2]!.padStart(7)} ${r[3]!.padStart(7)} ${r[4]!.padStart(8)}`);
+  out.push('');
+  const ratio = (x: number, y: number): string => (y > 0 ? (x / y).toFixed(2) : 'n/a');
+  out.push(`a/b (vs bare node-soap)            ${ratio(a.rps, b.rps).padStart(8)}   target >= 10`);
+  out.push(`a/c (vs canned response)           ${ratio(a.rps, c.rps).padStart(8)}   target >= 0.25`);
+  out.push(`p99 at 16 connections (a)          ${`${a.p99} ms`.padStart(8)}   target < 25 ms`);
+  out.push(`p50 ${BIG.toLocaleString('en-US')} / 10k coupons   ${ratio(big.p50, a.p50).padStart(8)}   target <= 1.3`);
+  out.push(`p99 ${BIG.toLocaleString('en-US')} / 10k coupons   ${ratio(big.p99, a.p99).padStart(8)}`);
+  out.push(
+    `RedeemCoupon, distinct codes       ${`${((redeem.count / redeem.ms) * 1000).toFixed(0)}/s`.padStart(8)}   target >= 1,000/s (${JSON.stringify(redeem.statuses)}, 16 in flight)`,
+  );
+  out.push(
+    `spend events via batch API         ${`${((spendEvents / spend.ms) * 1000).toFixed(0)}/s`.padStart(8)}   target >= 5,000/s (${batches.length} batches of ${5 * perAccount}, 4 in flight)`,
+  );
+  out.push(
+    `DispatchCoupons, 1,000 emails      ${`${Math.round(Math.min(...dispatchMs))} ms`.padStart(8)}   (runs: ${dispatchMs.map((m) => Math.round(m)).join(', ')} ms)`,
+  );
+  out.push(`peak RSS of the service (VmHWM)    ${`${rss} MB`.padStart(8)}   target <= 250 MB`);
+  process.stdout.write(`${out.join('\n')}\n`);
+} finally {
+  for (const p of peers) p.kill();
+  await svc?.stop();
+  if (adminDb) {
+    await adminDb.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await adminDb.destroy();
+  }
+  await rm(tmp, { recursive: true, force: true });
+}
