@@ -25,14 +25,41 @@ export interface CouponWithClass {
   cls: DbClassRow;
 }
 
+const CLASS_COLUMNS = [
+  'id',
+  'customer_id',
+  'name',
+  'coupon_type',
+  'amount_minor',
+  'spend_threshold_minor',
+  'currency',
+  'percent_off',
+  'active_days',
+  'start_date',
+  'end_date',
+  'expiration_date',
+  'redeem_within_days',
+  'feature_id',
+  'created_at',
+] as const;
+
+/** The coupon (locked for the rest of the transaction) and its class, in one round trip. */
 export async function lockCouponByCode(tx: Knex.Transaction, code: string): Promise<CouponWithClass | undefined> {
-  const coupon = (await tx(T.coupons)
-    .where({ code: normalizeCode(code) })
-    .forUpdate()
-    .first()) as DbCouponRow | undefined;
-  if (!coupon) return undefined;
-  const cls = (await tx(T.classes).where({ id: coupon.class_id }).first()) as DbClassRow;
-  return { coupon, cls };
+  const { rows } = (await tx.raw(
+    `SELECT c.*, ${CLASS_COLUMNS.map((col) => `k.${col} AS k_${col}`).join(', ')}
+       FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
+      WHERE c.code = ? FOR UPDATE OF c`,
+    [normalizeCode(code)],
+  )) as { rows: Record<string, unknown>[] };
+  const row = rows[0];
+  if (!row) return undefined;
+  const coupon: Record<string, unknown> = {};
+  const cls: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith('k_')) cls[key.slice(2)] = value;
+    else coupon[key] = value;
+  }
+  return { coupon: coupon as unknown as DbCouponRow, cls: cls as unknown as DbClassRow };
 }
 
 /**

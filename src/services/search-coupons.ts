@@ -1,6 +1,7 @@
 // SearchCoupons (SPEC §4): the coupons a user may see, filtered, ordered and paged, in one indexed query.
 import type { Knex } from 'knex';
 import { AdApiError, ApiError, problem, type OperationProblem } from '../errors.ts';
+import { preparedRows } from '../repositories/prepared.ts';
 import { T } from '../repositories/tables.ts';
 import type { Principal } from './auth.ts';
 import { parseDateTime } from '../datetime.ts';
@@ -267,7 +268,7 @@ export async function searchCoupons(
   now: Date,
 ): Promise<SearchCouponsResult> {
   const q = searchCouponsQuery(p, input);
-  const { rows } = (await knex.raw(q.sql, q.bindings as Knex.RawBinding[])) as { rows: CouponSearchRow[] };
+  const rows = await preparedRows<CouponSearchRow>(knex, q.sql, q.bindings as Knex.RawBinding[]);
   // RedemptionInfo is shown when the redeeming account bills to the coupon's owner, or the user may access it.
   const showRedemption = (r: CouponSearchRow): boolean =>
     r.redeemed_account_id !== null && (r.r_bill_to === r.owner_customer_id || r.r_customer_id === p.customerId);

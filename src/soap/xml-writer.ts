@@ -59,14 +59,14 @@ export function formatDateTime(d: Date): string {
 }
 const dateCache = new Map<number, string>();
 
-function scalarText(type: QName, value: XValue, path: () => string): string {
+function scalarText(type: QName, value: XValue, path: string): string {
   if (value instanceof Date) {
-    if (type !== 'xs:dateTime' || Number.isNaN(value.getTime())) throw new TypeError(`${path()}: bad date value`);
+    if (type !== 'xs:dateTime' || Number.isNaN(value.getTime())) throw new TypeError(`${path}: bad date value`);
     return formatDateTime(value);
   }
   switch (type) {
     case 'xs:boolean':
-      if (typeof value !== 'boolean') throw new TypeError(`${path()}: expected boolean`);
+      if (typeof value !== 'boolean') throw new TypeError(`${path}: expected boolean`);
       return value ? 'true' : 'false';
     case 'xs:long':
     case 'xs:int':
@@ -75,17 +75,17 @@ function scalarText(type: QName, value: XValue, path: () => string): string {
       if (typeof value === 'bigint') return value.toString();
       if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
       if (typeof value === 'string' && /^-?\d+$/.test(value)) return value;
-      throw new TypeError(`${path()}: expected an integer`);
+      throw new TypeError(`${path}: expected an integer`);
     case 'xs:double':
     case 'xs:decimal':
       // Money arrives as exact decimal text; numbers are only used for values that are not money.
       if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return value;
       if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-      throw new TypeError(`${path()}: expected a decimal`);
+      throw new TypeError(`${path}: expected a decimal`);
     default: {
       if (typeof value === 'string') return escapeText(value);
       if (Array.isArray(value) && simpleTypeDef(type)?.list) return value.map((v) => escapeText(String(v))).join(' ');
-      throw new TypeError(`${path()}: expected text for ${type}`);
+      throw new TypeError(`${path}: expected text for ${type}`);
     }
   }
 }
@@ -119,7 +119,8 @@ function planOf(fields: readonly QualifiedField[]): readonly FieldPlan[] {
   return plan;
 }
 
-function writeField(out: string[], p: FieldPlan, value: XValue, path: () => string): void {
+// Paths name the element in error messages; they are built as cheap concatenations and only read on error.
+function writeField(out: string[], p: FieldPlan, value: XValue, path: string): void {
   if (value === null || value === undefined) {
     if (p.nil) out.push(p.nil);
     return;
@@ -129,28 +130,27 @@ function writeField(out: string[], p: FieldPlan, value: XValue, path: () => stri
     return;
   }
   if (typeof value !== 'object' || value instanceof Date || Array.isArray(value) || typeof value === 'bigint')
-    throw new TypeError(`${path()}: expected an object for ${p.field.type}`);
+    throw new TypeError(`${path}: expected an object for ${p.field.type}`);
   out.push(p.open);
   writePlanned(out, planOf(p.children), value as XObject, path);
   out.push(p.close);
 }
 
-function writePlanned(out: string[], plan: readonly FieldPlan[], obj: XObject, path: () => string): void {
+function writePlanned(out: string[], plan: readonly FieldPlan[], obj: XObject, path: string): void {
   for (const p of plan) {
     const v = obj[p.field.name];
-    // Paths are only built when an error needs one.
-    const here = (): string => `${path()}.${p.field.name}`;
+    const here = path + '.' + p.field.name;
     if (!p.field.many) {
       writeField(out, p, v, here);
       continue;
     }
     if (v === null || v === undefined) continue;
-    if (!Array.isArray(v)) throw new TypeError(`${here()}: expected a list`);
+    if (!Array.isArray(v)) throw new TypeError(`${here}: expected a list`);
     const items = v as readonly XValue[];
-    for (let i = 0; i < items.length; i++) writeField(out, p, items[i], () => `${here()}[${i}]`);
+    for (let i = 0; i < items.length; i++) writeField(out, p, items[i], here);
   }
 }
 
 export function writeFields(out: string[], fields: readonly QualifiedField[], obj: XObject, path: string): void {
-  writePlanned(out, planOf(fields), obj, () => path);
+  writePlanned(out, planOf(fields), obj, path);
 }
