@@ -16,7 +16,7 @@ interface Bucket {
 }
 
 /** Buckets kept before full ones (which are the same as no bucket) are dropped. */
-const SWEEP_ABOVE = 10_000;
+const SWEEP_AT = 10_000;
 
 /** A limit of `perMinute` calls per user (0 = no limit); `now` is a monotonic millisecond clock. */
 export function createThrottle(perMinute: number, now: () => number = () => performance.now()): Throttle {
@@ -24,6 +24,8 @@ export function createThrottle(perMinute: number, now: () => number = () => perf
   const capacity = perMinute;
   const perMs = perMinute / 60_000;
   const buckets = new Map<string, Bucket>();
+  // Sweeps cost a pass over the map; after one, the next waits until the map has doubled (amortised O(1)).
+  let sweepAt = SWEEP_AT;
   const level = (b: Bucket, t: number): number => Math.min(capacity, b.tokens + (t - b.at) * perMs);
 
   return {
@@ -31,7 +33,10 @@ export function createThrottle(perMinute: number, now: () => number = () => perf
       const t = now();
       let b = buckets.get(userId);
       if (!b) {
-        if (buckets.size >= SWEEP_ABOVE) for (const [k, v] of buckets) if (level(v, t) >= capacity) buckets.delete(k);
+        if (buckets.size >= sweepAt) {
+          for (const [k, v] of buckets) if (level(v, t) >= capacity) buckets.delete(k);
+          sweepAt = Math.max(SWEEP_AT, buckets.size * 2);
+        }
         b = { tokens: capacity, at: t };
         buckets.set(userId, b);
       }

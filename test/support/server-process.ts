@@ -14,21 +14,26 @@ export interface ServerProcess {
   readonly adminKey: string;
   /** The server's process id (for resource readings such as peak RSS). */
   readonly pid: number;
+  /** The process's DATA_DIR (the embedded database lives under it when no DATABASE_URL is given). */
+  readonly dataDir: string;
   /** Everything the process wrote on stdout and stderr so far. */
   readonly output: string[];
   /** Calls the operator API; throws with the server's message on a non-2xx answer. */
   admin<T = Record<string, unknown>>(path: string, body?: unknown, method?: string): Promise<T>;
-  /** SIGTERM, then waits for the exit (SIGKILL after `graceMs`); removes the data directory. */
+  /** SIGTERM, then waits for the exit (SIGKILL after `graceMs`); removes the data directory unless keepDataDir. */
   stop(graceMs?: number): Promise<number | null>;
 }
 
 export interface SpawnOptions {
+  /** PostgreSQL to use; '' runs the embedded PGlite under the process's DATA_DIR. */
   readonly databaseUrl: string;
   readonly adminKey: string;
   /** More environment (BILLING_TEST_CLOCK, OUTBOX_WORKER…). */
   readonly env?: Record<string, string>;
   /** How long to wait for GET /health (default 60 s). */
   readonly startTimeoutMs?: number;
+  /** Leave DATA_DIR in place after stop() (to open the embedded database afterwards); the caller removes it. */
+  readonly keepDataDir?: boolean;
 }
 
 /** A free loopback port: bind to port 0, read it, release it. */
@@ -83,7 +88,7 @@ export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
       await exit;
       clearTimeout(timer);
     }
-    await rm(dataDir, { recursive: true, force: true });
+    if (!opts.keepDataDir) await rm(dataDir, { recursive: true, force: true });
     return child.exitCode;
   };
 
@@ -124,6 +129,7 @@ export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
     endpoint: `${baseUrl}${SERVICE_PATH}`,
     adminKey: opts.adminKey,
     pid: child.pid!,
+    dataDir,
     output,
     admin,
     stop,

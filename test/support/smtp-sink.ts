@@ -2,7 +2,7 @@
 // be told to refuse recipients, like a mail server having a bad day. Also an RFC 5322 reader for what it got:
 // Python's `email` package (the interop tests' /usr/bin/python3), an independent MIME parser.
 import { execFile } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { SMTPServer } from 'smtp-server';
 
@@ -22,9 +22,12 @@ export interface SmtpSink {
   /** Messages received but not answered yet (held by dataDelayMs). */
   readonly pending: number;
   close(): Promise<void>;
+  /** Stops listening and drops every connection at once, like a mail server that died. */
+  crash(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** Starts the sink on `port` (default: any free port). */
+export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const messages: SinkMessage[] = [];
   const sink: SmtpSink = {
     url: '',
@@ -33,6 +36,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     dataDelayMs: 0,
     pending: 0,
     close: async () => undefined,
+    crash: async () => undefined,
   };
   const server = new SMTPServer({
     authOptional: true,
@@ -69,12 +73,22 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port } = server.server.address() as AddressInfo;
+  const sockets = new Set<Socket>();
+  server.server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const address = server.server.address() as AddressInfo;
   Object.assign(sink, {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${address.port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    crash: () =>
+      new Promise<void>((resolve) => {
+        server.server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
   });
   return sink;
 }
