@@ -2,6 +2,7 @@
 // expires and how to redeem it, as plain text and as HTML. A pure function of the coupon's terms and the dispatch
 // time; every value put into the HTML is escaped.
 import { minorDigits } from '../money.ts';
+import { trimDecimal, type DbClassRow } from '../repositories/tables.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MONTHS = [
@@ -35,6 +36,25 @@ export interface CouponEmailTerms {
   readonly redeemWithinDays: number | null;
   /** When the coupon was dispatched (its SendToDate). */
   readonly sentAt: Date;
+}
+
+/** The email terms of a coupon of class `cls`, sent at `sentAt`. */
+export function termsOfClass(cls: DbClassRow, code: string, sentAt: Date): CouponEmailTerms {
+  return {
+    code,
+    className: cls.name,
+    couponType: cls.coupon_type,
+    amountMinor: cls.amount_minor,
+    thresholdMinor: cls.spend_threshold_minor,
+    currency: cls.currency.trim(),
+    percentOff: cls.percent_off === null ? null : trimDecimal(cls.percent_off),
+    activeDays: cls.active_days,
+    startDate: cls.start_date,
+    endDate: cls.end_date,
+    expirationDate: cls.expiration_date,
+    redeemWithinDays: cls.redeem_within_days,
+    sentAt,
+  };
 }
 
 export interface RenderedEmail {

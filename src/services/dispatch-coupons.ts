@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { AdApiError, ApiError, problem, type OperationProblem } from '../errors.ts';
 import { addressKey, isValidEmailAddress } from '../mail/address.ts';
-import { renderCouponEmail } from '../mail/coupon-email.ts';
+import { renderCouponEmail, termsOfClass } from '../mail/coupon-email.ts';
 import { COUPON_DISPATCH } from '../mail/outbox-store.ts';
-import { T, trimDecimal, type DbClassRow } from '../repositories/tables.ts';
+import { T, type DbClassRow } from '../repositories/tables.ts';
 import { inTransaction } from '../repositories/transaction.ts';
 import type { Principal } from './auth.ts';
 import { findClass } from './operator.ts';
@@ -78,21 +78,7 @@ function screen(emails: readonly (string | null)[]): { wanted: Wanted[]; errors:
  */
 async function assign(knex: Knex, cls: DbClassRow, wanted: readonly Wanted[], now: Date): Promise<number> {
   const placeholder = `{{COUPON-CODE-${randomBytes(8).toString('hex')}}}`;
-  const mail = renderCouponEmail({
-    code: placeholder,
-    className: cls.name,
-    couponType: cls.coupon_type,
-    amountMinor: cls.amount_minor,
-    thresholdMinor: cls.spend_threshold_minor,
-    currency: cls.currency,
-    percentOff: cls.percent_off === null ? null : trimDecimal(cls.percent_off),
-    activeDays: cls.active_days,
-    startDate: cls.start_date,
-    endDate: cls.end_date,
-    expirationDate: cls.expiration_date,
-    redeemWithinDays: cls.redeem_within_days,
-    sentAt: now,
-  });
+  const mail = renderCouponEmail(termsOfClass(cls, placeholder, now));
   return inTransaction(knex, async (tx) => {
     const { rows } = (await tx.raw(
       `WITH picked AS (

@@ -6,9 +6,9 @@
 // other or hand out one coupon twice; each account is its own transaction under the claim's locks.
 import type { Knex } from 'knex';
 import { ApiError, problem, type OperationProblem } from '../errors.ts';
-import { renderCouponEmail, escapeHtml } from '../mail/coupon-email.ts';
+import { renderCouponEmail, escapeHtml, termsOfClass } from '../mail/coupon-email.ts';
 import { enqueueMessages } from '../mail/outbox-store.ts';
-import { T, trimDecimal, type DbAccountRow, type DbClassRow } from '../repositories/tables.ts';
+import { T, type DbAccountRow, type DbClassRow } from '../repositories/tables.ts';
 import { inTransaction } from '../repositories/transaction.ts';
 import type { Principal } from './auth.ts';
 import { AVAILABLE_COUPON, claimableFeatureClass } from './check-eligibility.ts';
@@ -96,21 +96,7 @@ function claimEmail(
   now: Date,
 ): { subject: string; text: string; html: string } {
   const { coupon, cls } = found;
-  const mail = renderCouponEmail({
-    code: coupon.code,
-    className: cls.name,
-    couponType: cls.coupon_type,
-    amountMinor: cls.amount_minor,
-    thresholdMinor: cls.spend_threshold_minor,
-    currency: cls.currency.trim(),
-    percentOff: cls.percent_off === null ? null : trimDecimal(cls.percent_off),
-    activeDays: cls.active_days,
-    startDate: cls.start_date,
-    endDate: cls.end_date,
-    expirationDate: cls.expiration_date,
-    redeemWithinDays: cls.redeem_within_days,
-    sentAt: now,
-  });
+  const mail = renderCouponEmail(termsOfClass(cls, coupon.code, now));
   const reserved = `This coupon is reserved for your account ${account.number} (AccountId ${account.id}): only that account can redeem it.`;
   return {
     subject: `${mail.subject} for account ${account.number}`,
