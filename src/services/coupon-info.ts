@@ -1,11 +1,12 @@
 // GetCouponInfo and GetAccountMonthlySpend (SPEC §4).
 import type { Knex } from 'knex';
-import { AdApiError, ApiError } from '../errors.ts';
+import { AdApiError } from '../errors.ts';
 import { statusByte, type Offer } from '../rules/index.ts';
 import { OT } from '../repositories/offers.ts';
 import { T, type DbAccountRow } from '../repositories/tables.ts';
 import type { Principal } from './auth.ts';
 import { offersAsOf } from './account-events.ts';
+import { accountForRead } from './redeem-coupon.ts';
 
 export interface CouponInfoRow {
   coupon_id: string;
@@ -57,9 +58,7 @@ export async function getAccountMonthlySpend(
   accountId: string,
   monthYear: Date,
 ): Promise<{ account: DbAccountRow; totalMinor: string }> {
-  const account = (await knex(T.accounts).where({ id: accountId }).first()) as DbAccountRow | undefined;
-  if (!account) throw ApiError.of(2108, `Account ${accountId} does not exist.`);
-  if (account.customer_id !== p.customerId) throw new AdApiError(106);
+  const account = await accountForRead(knex, p, accountId);
   const from = new Date(Date.UTC(monthYear.getUTCFullYear(), monthYear.getUTCMonth(), 1));
   const to = new Date(Date.UTC(monthYear.getUTCFullYear(), monthYear.getUTCMonth() + 1, 1));
   const row = (await knex(OT.events)

@@ -7,13 +7,9 @@ import { T, type DbAccountRow, type DbCouponRow } from '../repositories/tables.t
 import { inTransaction } from '../repositories/transaction.ts';
 import { lockAccount, offersAsOf, recordAccountEvent, recordAccountEvents } from './account-events.ts';
 import { normalizeCode } from './coupon-codes.ts';
+import { findAccount, requireId } from './operator.ts';
 
-function accountId(v: unknown): string {
-  const s = typeof v === 'number' ? String(v) : v;
-  if (typeof s !== 'string' || !/^[1-9]\d{0,18}$/.test(s))
-    throw new InputError('account must be a positive integer id');
-  return s;
-}
+const accountId = (v: unknown): string => requireId(v, 'account');
 
 async function lockExisting(tx: Knex.Transaction, id: string): Promise<DbAccountRow> {
   const account = await lockAccount(tx, id);
@@ -149,9 +145,8 @@ export interface OfferView {
 
 /** The account's offers as of now, in redemption order. */
 export async function listOffers(knex: Knex, rawId: unknown, now: Date): Promise<OfferView[]> {
-  const id = accountId(rawId);
-  const account = (await knex(T.accounts).where({ id }).first()) as DbAccountRow | undefined;
-  if (!account) throw new NotFoundError(`account ${id} not found`);
+  const account = await findAccount(knex, rawId);
+  const id = account.id;
   const currency = account.currency.trim();
   const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
   return [...(await offersAsOf(knex, [id], now)).values()].map((o) => ({

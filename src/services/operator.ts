@@ -15,7 +15,7 @@ const ROLES: readonly Role[] = ['SuperAdmin', 'Standard', 'ViewOnly'];
 const TYPES: readonly CouponType[] = ['Acquisition', 'Retention'];
 export const MAX_MINT = 100_000;
 
-function requireId(v: unknown, what: string): string {
+export function requireId(v: unknown, what: string): string {
   const s = typeof v === 'number' ? String(v) : v;
   if (typeof s !== 'string' || !/^[1-9]\d{0,18}$/.test(s))
     throw new InputError(`${what} must be a positive integer id`);

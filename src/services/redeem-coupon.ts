@@ -11,11 +11,17 @@ import type { Principal } from './auth.ts';
 import { lockAccount, offerTerms, recordAccountEvent } from './account-events.ts';
 import { normalizeCode } from './coupon-codes.ts';
 
-/** Account exists (2108), the user may access it (106) and may change it (1001). */
-export async function accountForWrite(knex: Knex, p: Principal, accountId: string): Promise<DbAccountRow> {
+/** Account exists (2108) and the user may access it (106). */
+export async function accountForRead(knex: Knex, p: Principal, accountId: string): Promise<DbAccountRow> {
   const account = (await knex(T.accounts).where({ id: accountId }).first()) as DbAccountRow | undefined;
   if (!account) throw ApiError.of(2108, `Account ${accountId} does not exist.`);
   if (account.customer_id !== p.customerId) throw new AdApiError(106);
+  return account;
+}
+
+/** Account exists (2108), the user may access it (106) and may change it (1001). */
+export async function accountForWrite(knex: Knex, p: Principal, accountId: string): Promise<DbAccountRow> {
+  const account = await accountForRead(knex, p, accountId);
   if (p.role !== 'SuperAdmin' && p.role !== 'Standard') throw ApiError.of(1001);
   return account;
 }
