@@ -12,7 +12,15 @@ import type { Metrics } from '../metrics.ts';
 import { NS, operationDef, wrapperFields } from '../schema/index.ts';
 import { ADDRESS_PLACEHOLDER } from '../schema/wsdl.ts';
 import { authenticate, type Principal } from '../services/auth.ts';
-import { adApiFault, apiFault, envelopeFault, EnvelopeError, parseEnvelope, responseEnvelope } from './envelope.ts';
+import {
+  adApiFault,
+  apiFault,
+  envelopeFault,
+  EnvelopeError,
+  openEnvelope,
+  responseEnvelope,
+  type OpenedEnvelope,
+} from './envelope.ts';
 import { HANDLERS, notSupported } from './operations.ts';
 import { redact } from './redact.ts';
 import { createThrottle } from './throttle.ts';
@@ -42,6 +50,25 @@ interface Outcome {
 }
 
 const XML_TYPE = 'text/xml; charset=utf-8';
+
+/** A SOAP 1.1 envelope-level fault (VersionMismatch, MustUnderstand), answered as it is. */
+class EnvelopeFaultReply extends Error {
+  constructor(readonly body: string) {
+    super('envelope fault');
+  }
+}
+
+/** Runs one step of reading the envelope; a malformed envelope is code 100, the SOAP 1.1 ones their own fault. */
+function envelopeStep<T>(trackingId: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    if (!(e instanceof EnvelopeError)) throw e;
+    const special = envelopeFault(trackingId, e.problem);
+    if (special) throw new EnvelopeFaultReply(special);
+    throw new ClientMessageError(problem(100, e.message));
+  }
+}
 /** A 1 MiB request can hold 60,000 bad values: a fault lists the first ones, so it cannot answer 10 MB. */
 const MAX_FAULT_ERRORS = 100;
 const MAX_DETAIL_CHARS = 500;
@@ -63,11 +90,13 @@ export function createSoapEndpoint(
     res.end(body);
   }
 
-  async function process(req: IncomingMessage, trackingId: string): Promise<Outcome> {
+  /** `parsed` learns how many characters of the document were read (logged: the Body of an anonymous request is not). */
+  async function process(req: IncomingMessage, trackingId: string, parsed: (chars: number) => void): Promise<Outcome> {
     let operation = 'unknown';
     let userId: string | undefined;
     /** This request's credential header values: never echoed in a fault or written to the log. */
     let secrets: string[] = [];
+    let env: OpenedEnvelope | undefined;
     try {
       const raw = await readBody(req, deps.maxBodyBytes);
       let xml: string;
@@ -76,30 +105,26 @@ export function createSoapEndpoint(
       } catch {
         throw new ClientMessageError(problem(100, 'The request is not valid UTF-8.'));
       }
-      let env;
-      try {
-        env = parseEnvelope(xml);
-      } catch (e) {
-        if (!(e instanceof EnvelopeError)) throw e;
-        const special = envelopeFault(trackingId, e.problem);
-        if (special) return { status: 500, body: special, operation, code: null };
-        throw new ClientMessageError(problem(100, e.message));
-      }
-      const { body, headers } = env;
+      // Only the Header and the body element's start tag are read before authentication: a request without valid
+      // credentials never costs the parsing of its Body.
+      env = envelopeStep(trackingId, () => openEnvelope(xml));
+      const { bodyName, headers } = env;
       secrets = ['AuthenticationToken', 'DeveloperToken', 'Password', 'ApplicationToken'].flatMap(
         (h) => headers.get(h) ?? [],
       );
-      const name = body.local.endsWith('Request') ? body.local.slice(0, -'Request'.length) : '';
-      if (body.ns !== NS.tns || !operationDef(name))
+      const name = bodyName.local.endsWith('Request') ? bodyName.local.slice(0, -'Request'.length) : '';
+      if (bodyName.ns !== NS.tns || !operationDef(name))
         throw new ClientMessageError(
-          problem(100, `{${body.ns}}${body.local} is not a request element of this service.`),
+          problem(100, `{${bodyName.ns}}${bodyName.local} is not a request element of this service.`),
         );
       operation = name;
       const action = req.headers.soapaction;
       if (typeof action === 'string') {
         const a = action.trim().replace(/^"(.*)"$/, '$1');
         if (a !== '' && a !== operation && !a.endsWith(`/${operation}`))
-          throw new ClientMessageError(problem(100, `The SOAPAction does not match the ${body.local} body element.`));
+          throw new ClientMessageError(
+            problem(100, `The SOAPAction does not match the ${bodyName.local} body element.`),
+          );
       }
       const now = await deps.clock.now();
       const principal: Principal = await authenticate(
@@ -116,11 +141,14 @@ export function createSoapEndpoint(
       const wait = throttle.take(principal.userId);
       if (wait > 0) throw new AdApiError(117, `Retry in ${Math.ceil(wait / 1000)} s.`);
       const handler = HANDLERS.get(operation) ?? notSupported(operation);
+      const opened = env;
+      const body = envelopeStep(trackingId, () => opened.readBody());
       const request = decodeRequest(wrapperFields(`${operation}Request`), body);
       const value = await handler({ knex: deps.knex, principal, now, trackingId }, request);
       return { status: 200, body: responseEnvelope(operation, trackingId, value), operation, code: null, userId };
     } catch (e) {
       if (e instanceof BodyTooLargeError) throw e;
+      if (e instanceof EnvelopeFaultReply) return { status: 500, body: e.body, operation, code: null };
       // Redacted first, then clipped: a detail quoting a client's 900 KB value or element name stays small.
       const clean = (text: string): string => {
         const r = redact(text, secrets);
@@ -146,6 +174,8 @@ export function createSoapEndpoint(
         stack: e instanceof Error && e.stack ? redact(e.stack, secrets) : undefined,
       });
       return { status: 500, body: adApiFault(trackingId, 0, null), operation, code: 0, userId };
+    } finally {
+      if (env) parsed(env.consumed);
     }
   }
 
@@ -180,8 +210,9 @@ export function createSoapEndpoint(
       return;
     }
     let outcome: Outcome;
+    let parsedChars: number | undefined;
     try {
-      outcome = await process(req, trackingId);
+      outcome = await process(req, trackingId, (chars) => (parsedChars = chars));
     } catch (e) {
       if (!(e instanceof BodyTooLargeError)) throw e;
       res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
@@ -200,6 +231,7 @@ export function createSoapEndpoint(
       status: outcome.status,
       code: outcome.code,
       userId: outcome.userId,
+      parsedChars,
       ms: Math.round(seconds * 1000 * 10) / 10,
     });
   };

@@ -3,7 +3,7 @@ import { AD_API_CODES, type AdApiCode, type OperationProblem } from '../errors.t
 import { NS } from '../schema/index.ts';
 import { escapeText, namespaceDeclarations, writeFields, type XObject } from './xml-writer.ts';
 import { wrapperFields } from '../schema/index.ts';
-import { readXml, type XElement } from './xml-reader.ts';
+import { XmlReadError, XmlReader, type XElement, type XStart } from './xml-reader.ts';
 
 export const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
@@ -37,48 +37,99 @@ export interface RequestEnvelope {
 
 const XSI_NIL = '{http://www.w3.org/2001/XMLSchema-instance}nil';
 
-export function parseEnvelope(xml: string): RequestEnvelope {
-  let root: XElement;
+/**
+ * A request envelope read up to its body element's start tag: the Header whole (SOAP 1.1 puts it before the
+ * Body), and the name of the Body's element, so the caller can authenticate and dispatch before paying for the
+ * Body's content, which readBody() then reads.
+ */
+export interface OpenedEnvelope {
+  /** Billing-namespace header values by local name (nil or empty → null). */
+  readonly headers: ReadonlyMap<string, string | null>;
+  /** The namespace and local name of the single element inside Body, from its start tag. */
+  readonly bodyName: { readonly ns: string; readonly local: string };
+  /** Characters of the document read so far. */
+  readonly consumed: number;
+  /** Reads the body element's content and the rest of the document; throws EnvelopeError when malformed. */
+  readBody(): XElement;
+}
+
+const malformed = (message: string): EnvelopeError => new EnvelopeError({ kind: 'malformed', message });
+
+function readerStep<T>(step: () => T): T {
   try {
-    root = readXml(xml);
+    return step();
   } catch (e) {
-    throw new EnvelopeError({ kind: 'malformed', message: (e as Error).message });
+    if (e instanceof XmlReadError) throw malformed(e.message);
+    throw e;
   }
-  if (root.local === 'Envelope' && root.ns === SOAP12) throw new EnvelopeError({ kind: 'versionMismatch' });
-  if (root.local !== 'Envelope' || root.ns !== SOAP11)
-    throw new EnvelopeError({ kind: 'malformed', message: 'The document is not a SOAP 1.1 Envelope.' });
+}
+
+function readHeaders(header: XElement): Map<string, string | null> {
   const headers = new Map<string, string | null>();
-  let body: XElement | undefined;
-  let sawHeader = false;
-  for (const part of root.children) {
-    if (part.ns !== SOAP11)
-      throw new EnvelopeError({
-        kind: 'malformed',
-        message: `Unexpected element {${part.ns}}${part.local} in Envelope.`,
-      });
-    if (part.local === 'Header' && !body && !sawHeader) {
-      sawHeader = true;
-      for (const h of part.children) {
-        const known = h.ns === NS.tns && UNDERSTOOD.has(h.local);
-        const mu = h.attrs.get(`{${SOAP11}}mustUnderstand`);
-        if (!known && (mu === '1' || mu === 'true'))
-          throw new EnvelopeError({ kind: 'mustUnderstand', header: `{${h.ns}}${h.local}` });
-        if (!known) continue;
-        // Two values for one credential: whichever a proxy checked, the service might use the other.
-        if (headers.has(h.local))
-          throw new EnvelopeError({ kind: 'malformed', message: `The ${h.local} header appears more than once.` });
-        const nil = h.attrs.get(XSI_NIL) === 'true';
-        headers.set(h.local, nil || h.text.trim() === '' ? null : h.text);
-      }
-    } else if (part.local === 'Body' && !body) {
-      const elements = part.children;
-      if (elements.length !== 1 || !elements[0] || part.text.trim() !== '')
-        throw new EnvelopeError({ kind: 'malformed', message: 'The SOAP Body must hold exactly one element.' });
-      body = elements[0];
-    } else throw new EnvelopeError({ kind: 'malformed', message: `Unexpected ${part.local} in Envelope.` });
+  for (const h of header.children) {
+    const known = h.ns === NS.tns && UNDERSTOOD.has(h.local);
+    const mu = h.attrs.get(`{${SOAP11}}mustUnderstand`);
+    if (!known && (mu === '1' || mu === 'true'))
+      throw new EnvelopeError({ kind: 'mustUnderstand', header: `{${h.ns}}${h.local}` });
+    if (!known) continue;
+    // Two values for one credential: whichever a proxy checked, the service might use the other.
+    if (headers.has(h.local)) throw malformed(`The ${h.local} header appears more than once.`);
+    const nil = h.attrs.get(XSI_NIL) === 'true';
+    headers.set(h.local, nil || h.text.trim() === '' ? null : h.text);
   }
-  if (!body) throw new EnvelopeError({ kind: 'malformed', message: 'The SOAP Body is missing.' });
-  return { headers, body };
+  return headers;
+}
+
+const unexpected = (part: XStart): EnvelopeError =>
+  malformed(
+    part.ns !== SOAP11
+      ? `Unexpected element {${part.ns}}${part.local} in Envelope.`
+      : `Unexpected ${part.local} in Envelope.`,
+  );
+
+/** Reads the Envelope's start, its Header and the Body's start, and stops at the body element's start tag. */
+export function openEnvelope(xml: string): OpenedEnvelope {
+  const reader = new XmlReader(xml);
+  const root = readerStep(() => reader.readRoot());
+  if (root.local === 'Envelope' && root.ns === SOAP12) throw new EnvelopeError({ kind: 'versionMismatch' });
+  if (root.local !== 'Envelope' || root.ns !== SOAP11) throw malformed('The document is not a SOAP 1.1 Envelope.');
+  let headers = new Map<string, string | null>();
+  let part = readerStep(() => (root.empty ? null : reader.nextChild()));
+  if (part && part.ns === SOAP11 && part.local === 'Header') {
+    const header = part;
+    headers = readHeaders(readerStep(() => reader.readElement(header)));
+    part = readerStep(() => reader.nextChild());
+  }
+  if (!part) throw malformed('The SOAP Body is missing.');
+  if (part.ns !== SOAP11 || part.local !== 'Body') throw unexpected(part);
+  const onlyOne = 'The SOAP Body must hold exactly one element.';
+  const before: string[] = [];
+  const start = readerStep(() => (part.empty ? null : reader.nextChild(before)));
+  if (!start || before.join('').trim() !== '') throw malformed(onlyOne);
+  return {
+    headers,
+    bodyName: { ns: start.ns, local: start.local },
+    get consumed() {
+      return reader.consumed;
+    },
+    readBody(): XElement {
+      return readerStep(() => {
+        const body = reader.readElement(start);
+        const after: string[] = [];
+        if (reader.nextChild(after) || after.join('').trim() !== '') throw malformed(onlyOne);
+        const extra = reader.nextChild();
+        if (extra) throw unexpected(extra);
+        reader.end();
+        return body;
+      });
+    },
+  };
+}
+
+/** Reads a whole request envelope: headers, then body. */
+export function parseEnvelope(xml: string): RequestEnvelope {
+  const opened = openEnvelope(xml);
+  return { headers: opened.headers, body: opened.readBody() };
 }
 
 function envelope(trackingId: string, body: string): string {

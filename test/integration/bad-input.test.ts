@@ -133,6 +133,11 @@ describe('hostile and broken input gets the contract’s fault, and the service 
   const search = (inner = '', extraHeaders = '', c: Credentials | null = creds): string =>
     soapRequest('SearchCoupons', inner, c, extraHeaders);
 
+  /** The suite user's credentials as a SOAP Header (a body problem is only looked for once they pass). */
+  const credentialHeader = (): string =>
+    `<s:Header><b:AuthenticationToken>${creds.authenticationToken}</b:AuthenticationToken>` +
+    `<b:DeveloperToken>${creds.developerToken}</b:DeveloperToken></s:Header>`;
+
   /** Asserts a SOAP 1.1 fault as the contract shapes it, with one TrackingId everywhere; returns it parsed. */
   function expectFault(res: { status: number; contentType: string; body: string }, want: Want): ParsedFault {
     expect(res.status, res.body).to.equal(500);
@@ -185,11 +190,28 @@ describe('hostile and broken input gets the contract’s fault, and the service 
 
   describe('documents that are not well-formed XML', () => {
     it('malformed XML is an s:Client ApiFault with code 100', async () => {
-      expectFault(await post(`${ENVELOPE_OPEN}<s:Body><b:SearchCouponsRequest></s:Body></s:Envelope>`), {
-        faultcode: 'Client',
-        detail: 'ApiFault',
-        code: 100,
-      });
+      expectFault(
+        await post(`${ENVELOPE_OPEN}${credentialHeader()}<s:Body><b:SearchCouponsRequest></s:Body></s:Envelope>`),
+        {
+          faultcode: 'Client',
+          detail: 'ApiFault',
+          code: 100,
+        },
+      );
+      await stillServes();
+    });
+
+    it('a malformed body without credentials is code 105, and the body is never read', async () => {
+      // The Header comes before the Body: credentials are checked first, so an anonymous sender cannot make the
+      // service parse a body. The log line says how much of the document was read: not the 900 KB of junk.
+      const junk = `<b:x xmlns:j="urn:j" j:a="1">${'<y a="1" a="2"><![CDATA[&'.repeat(37_000)}`;
+      const xml = `${ENVELOPE_OPEN}<s:Header/><s:Body><b:SearchCouponsRequest>${junk}</s:Body></s:Envelope>`;
+      expect(xml.length).to.be.greaterThan(900 * 1024);
+      const f = expectFault(await post(xml), { faultcode: 'Server', detail: 'AdApiFaultDetail', code: 105 });
+      const [line] = logLinesWith(t, f.headerTrackingId);
+      expect(line!.parsedChars)
+        .to.be.a('number')
+        .and.to.be.lessThan(ENVELOPE_OPEN.length + 100);
       await stillServes();
     });
 
@@ -350,7 +372,7 @@ describe('hostile and broken input gets the contract’s fault, and the service 
     });
 
     it('a Body with two elements, or none, is an s:Client ApiFault with code 100', async () => {
-      const two = `${ENVELOPE_OPEN}<s:Body><b:SearchCouponsRequest/><b:SearchCouponsRequest/></s:Body></s:Envelope>`;
+      const two = `${ENVELOPE_OPEN}${credentialHeader()}<s:Body><b:SearchCouponsRequest/><b:SearchCouponsRequest/></s:Body></s:Envelope>`;
       expectFault(await post(two), { faultcode: 'Client', detail: 'ApiFault', code: 100 });
       const none = `${ENVELOPE_OPEN}<s:Header/></s:Envelope>`;
       expectFault(await post(none), { faultcode: 'Client', detail: 'ApiFault', code: 100 });
