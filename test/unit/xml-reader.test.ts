@@ -1,7 +1,7 @@
 // The namespace-aware request reader (src/soap/xml-reader.ts): what a client's document turns into, and what it
 // refuses. No database, no server.
 import { expect } from 'chai';
-import { decodeEntities, MAX_DEPTH, readXml, XmlReadError, type XElement } from '../../src/soap/xml-reader.ts';
+import { decodeEntities, LIMITS, MAX_DEPTH, readXml, XmlReadError, type XElement } from '../../src/soap/xml-reader.ts';
 import { parseEnvelope, SOAP11 } from '../../src/soap/envelope.ts';
 
 const BILLING = 'https://bingads.microsoft.com/Billing/v13';
@@ -175,6 +175,47 @@ describe('xml-reader: reading a request document', () => {
       refused(`<a><constructor/></a>`);
       refused(`<a __proto__="1"/>`);
       expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+    });
+  });
+
+  describe('caps on what one document may hold', () => {
+    const decls = (n: number, p = 'p'): string =>
+      Array.from({ length: n }, (_, i) => ` xmlns:${p}${i}="urn:${i}"`).join('');
+    const attrs = (n: number): string => Array.from({ length: n }, (_, i) => ` a${i}="v"`).join('');
+
+    it(`accepts ${LIMITS.declarationsPerElement} namespace declarations on one element and refuses one more`, () => {
+      expect(() => readXml(`<a${decls(LIMITS.declarationsPerElement)}/>`)).to.not.throw();
+      refused(`<a${decls(LIMITS.declarationsPerElement + 1)}/>`, /declares more than 64 namespaces/);
+    });
+
+    it(`refuses more than ${LIMITS.declarations} namespace declarations in one document`, () => {
+      const each = `<b${decls(50)}/>`;
+      const count = Math.ceil((LIMITS.declarations + 1) / 50);
+      refused(`<a>${each.repeat(count)}</a>`, /declares more than 50000 namespaces/);
+    });
+
+    it(`accepts ${LIMITS.attributesPerElement} attributes on one element and refuses one more`, () => {
+      expect(readXml(`<a${attrs(LIMITS.attributesPerElement)}/>`).attrs.size).to.equal(LIMITS.attributesPerElement);
+      refused(`<a${attrs(LIMITS.attributesPerElement + 1)}/>`, /more than 128 attributes/);
+    });
+
+    it(`accepts ${LIMITS.elements} elements and refuses one more`, () => {
+      expect(readXml(`<a>${'<b/>'.repeat(LIMITS.elements - 1)}</a>`).children).to.have.length(LIMITS.elements - 1);
+      refused(`<a>${'<b/>'.repeat(LIMITS.elements)}</a>`, /more than 150000 elements/);
+    });
+
+    it('refuses a text or attribute value longer than the value cap', () => {
+      const long = 'x'.repeat(LIMITS.valueChars + 1);
+      refused(`<a>${long}</a>`, /text is longer than/);
+      refused(`<a>${long.slice(1)}<![CDATA[y]]></a>`, /text is longer than/);
+      refused(`<a v="${long}"/>`, /attribute value is longer than/);
+      expect(readXml(`<a>${long.slice(1)}</a>`).text).to.have.length(LIMITS.valueChars);
+    });
+
+    it('undoes a redeclared prefix when its element closes, however many siblings redeclare it', () => {
+      const root = readXml(`<p:a xmlns:p="urn:one">${'<p:b xmlns:p="urn:two"/>'.repeat(1000)}<p:c/></p:a>`);
+      expect(root.children.slice(0, 1000).every((b) => b.ns === 'urn:two')).to.equal(true);
+      expect(only(root.children[1000]).ns).to.equal('urn:one');
     });
   });
 });
