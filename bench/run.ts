@@ -12,7 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import knexFactory, { type Knex } from 'knex';
+import { parseEnvelope } from '../src/soap/envelope.ts';
 import { readXml, type XElement } from '../src/soap/xml-reader.ts';
+import { parseShapes } from '../test/support/parse-shapes.ts';
 import { officialWsdlPath, repoRoot } from '../test/support/official-wsdl.ts';
 import { spawnServer, type ServerProcess } from '../test/support/server-process.ts';
 
@@ -22,6 +24,8 @@ const BIG = Number(process.env.BENCH_COUPONS ?? 1_000_000);
 const MID = 10_000;
 const ENT = 'https://bingads.microsoft.com/Customer/v13/Entities';
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'billing-bench-'));
+/** `npm run bench -- --only parse` runs only the parsing section (worst-case parse CPU, latency under a flood). */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const log = (s: string): void => void process.stderr.write(`· ${s}\n`);
 
 interface Cannon {
@@ -98,6 +102,22 @@ function couponsOf(xml: string): Record<string, string | null>[] {
       c.children.map((f) => [f.local, f.attrs.get('{http://www.w3.org/2001/XMLSchema-instance}nil') ? null : f.text]),
     ),
   );
+}
+
+/** The least CPU time (ms) of reading a whole request envelope, over a few runs, in this process. */
+function parseCpuMs(xml: string): number {
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const before = process.cpuUsage();
+    try {
+      parseEnvelope(xml);
+    } catch {
+      // A capped shape is refused part-way: what it cost to get there is the figure.
+    }
+    const used = process.cpuUsage(before);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  return best;
 }
 
 function peakRssMb(pid: number): number {
@@ -181,136 +201,167 @@ try {
   const coupons = couponsOf(responseXml);
   if (once.status !== 200 || coupons.length !== 100)
     throw new Error(`unexpected SearchCoupons answer: ${responseXml.slice(0, 300)}`);
-  const responseFile = path.join(tmp, 'response.xml');
-  writeFileSync(responseFile, responseXml);
-  const couponsFile = path.join(tmp, 'coupons.json');
-  writeFileSync(couponsFile, JSON.stringify(coupons));
-
-  const soapPort = await freePort();
-  peers.push(await startPeer('bench/peers/node-soap.ts', [String(soapPort), officialWsdlPath(), couponsFile]));
-  const cannedPort = await freePort();
-  peers.push(await startPeer('bench/peers/canned.ts', [String(cannedPort), responseFile]));
-  const soapUrl = `http://127.0.0.1:${soapPort}/Api/Billing/v13/CustomerBillingService.svc`;
-  const cannedUrl = `http://127.0.0.1:${cannedPort}/`;
-
-  log('SearchCoupons: warm-up');
-  await cannon(svc.endpoint, searchFile, 3);
-  log('SearchCoupons: (a) this service');
-  const a = await cannon(svc.endpoint, searchFile, SECONDS);
-  log('SearchCoupons: (b) bare node-soap');
-  await cannon(soapUrl, searchFile, 2);
-  const b = await cannon(soapUrl, searchFile, SECONDS);
-  log('SearchCoupons: (c) canned Node server');
-  await cannon(cannedUrl, searchFile, 2);
-  const c = await cannon(cannedUrl, searchFile, SECONDS);
-  for (const p of peers) p.kill();
-  const fmt = (x: Cannon): string[] => [x.rps.toFixed(0), `${x.p50}`, `${x.p99}`, `${x.non2xx}`];
-  rows.push(['SearchCoupons (a) this service, 10k coupons', ...fmt(a)]);
-  rows.push(['SearchCoupons (b) bare node-soap, memory', ...fmt(b)]);
-  rows.push(['SearchCoupons (c) canned Node http', ...fmt(c)]);
-
-  await fill(BIG);
-  await cannon(svc.endpoint, searchFile, 3);
-  const big = await cannon(svc.endpoint, searchFile, SECONDS);
-  rows.push([`SearchCoupons (a) at ${BIG.toLocaleString('en-US')} coupons`, ...fmt(big)]);
-
-  log('RedeemCoupon on distinct codes');
-  await admin('/admin/classes', { ...cls, name: 'Redeem' });
-  const accounts: string[] = [];
-  for (let i = 0; i < 100; i++)
-    accounts.push(
-      (await admin<{ id: string }>('/admin/accounts', { customer, currency: 'USD', paymentMethod: true })).id,
+  // Parsing: CPU per worst-case 1 MiB request (read whole, as for an authenticated caller), and a real
+  // SearchCoupons' latency quiet vs. while four anonymous senders flood 1 MiB bodies (never parsed past the Header).
+  const parseLines: string[] = ['', 'Parsing a worst-case 1 MiB request (whole envelope, in-process CPU, least of 5)'];
+  for (const shape of parseShapes(1024 * 1024))
+    parseLines.push(
+      `  ${shape.name.padEnd(42)} ${`${parseCpuMs(shape.xml).toFixed(1)} ms`.padStart(9)}   target < 100 ms`,
     );
-  const codes: string[] = [];
-  for (let i = 0; i < 3; i++)
-    codes.push(
-      ...(await admin<{ codes: string[] }>('/admin/coupons/mint', { customer, class: 'Redeem', count: 1000 })).codes,
-    );
-  const redeemBodies = codes.map((code, i) =>
-    envelope(
-      'RedeemCoupon',
-      `<b:AccountId>${accounts[i % accounts.length]}</b:AccountId><b:CouponCode>${code}</b:CouponCode>`,
-      user,
-    ),
+  const floodFile = path.join(tmp, 'flood.xml');
+  writeFileSync(floodFile, parseShapes(1024 * 1024).find((x) => x.name.startsWith('nesting'))!.xml);
+  const latencySeconds = Math.max(5, Math.min(SECONDS, 10));
+  log('SearchCoupons latency: quiet');
+  await cannon(svc.endpoint, searchFile, 2);
+  const quiet = await cannon(svc.endpoint, searchFile, latencySeconds);
+  log('SearchCoupons latency: four anonymous senders flooding 1 MiB bodies');
+  const floods: ChildProcess[] = [];
+  for (let i = 0; i < 4; i++) floods.push(await startPeer('bench/peers/flood.ts', [svc.endpoint, floodFile]));
+  peers.push(...floods);
+  const flooded = await cannon(svc.endpoint, searchFile, latencySeconds);
+  for (const f of floods) f.kill();
+  const x = (v: number, q: number): string => (q > 0 ? `${(v / q).toFixed(2)}×` : 'n/a');
+  parseLines.push(
+    `SearchCoupons p50 quiet / flooded   ${`${quiet.p50} / ${flooded.p50} ms`.padStart(16)}  ${x(flooded.p50, quiet.p50)}  target within 3×`,
+    `SearchCoupons p99 quiet / flooded   ${`${quiet.p99} / ${flooded.p99} ms`.padStart(16)}  ${x(flooded.p99, quiet.p99)}  target within 3×`,
+    `  (autocannon -c 16 -d ${latencySeconds}; ${quiet.rps.toFixed(0)} vs ${flooded.rps.toFixed(0)} req/s; 4 flood processes, one 1 MiB body in flight each)`,
   );
-  const redeem = await postMany(svc.endpoint, { 'Content-Type': 'text/xml; charset=utf-8' }, redeemBodies, 16);
+  if (ONLY === 'parse') process.stdout.write(`${parseLines.join('\n')}\n`);
+  else {
+    const responseFile = path.join(tmp, 'response.xml');
+    writeFileSync(responseFile, responseXml);
+    const couponsFile = path.join(tmp, 'coupons.json');
+    writeFileSync(couponsFile, JSON.stringify(coupons));
 
-  log('spend ingestion through /admin/spend/batch');
-  const t0 = Date.now();
-  const perAccount = 400;
-  const batches: string[] = [];
-  for (let k = 0; k < accounts.length / 5; k++) {
-    const events = [];
-    for (const acct of accounts.slice(k * 5, k * 5 + 5))
-      for (let i = 0; i < perAccount; i++)
-        events.push({
-          account: acct,
-          amount: `${(i % 9) + 1}.${i % 100}`.replace(/\.(\d)$/, '.0$1'),
-          at: new Date(t0 + i * 5).toISOString(),
-        });
-    batches.push(JSON.stringify({ events }));
+    const soapPort = await freePort();
+    peers.push(await startPeer('bench/peers/node-soap.ts', [String(soapPort), officialWsdlPath(), couponsFile]));
+    const cannedPort = await freePort();
+    peers.push(await startPeer('bench/peers/canned.ts', [String(cannedPort), responseFile]));
+    const soapUrl = `http://127.0.0.1:${soapPort}/Api/Billing/v13/CustomerBillingService.svc`;
+    const cannedUrl = `http://127.0.0.1:${cannedPort}/`;
+
+    log('SearchCoupons: warm-up');
+    await cannon(svc.endpoint, searchFile, 3);
+    log('SearchCoupons: (a) this service');
+    const a = await cannon(svc.endpoint, searchFile, SECONDS);
+    log('SearchCoupons: (b) bare node-soap');
+    await cannon(soapUrl, searchFile, 2);
+    const b = await cannon(soapUrl, searchFile, SECONDS);
+    log('SearchCoupons: (c) canned Node server');
+    await cannon(cannedUrl, searchFile, 2);
+    const c = await cannon(cannedUrl, searchFile, SECONDS);
+    for (const p of peers) p.kill();
+    const fmt = (x: Cannon): string[] => [x.rps.toFixed(0), `${x.p50}`, `${x.p99}`, `${x.non2xx}`];
+    rows.push(['SearchCoupons (a) this service, 10k coupons', ...fmt(a)]);
+    rows.push(['SearchCoupons (b) bare node-soap, memory', ...fmt(b)]);
+    rows.push(['SearchCoupons (c) canned Node http', ...fmt(c)]);
+
+    await fill(BIG);
+    await cannon(svc.endpoint, searchFile, 3);
+    const big = await cannon(svc.endpoint, searchFile, SECONDS);
+    rows.push([`SearchCoupons (a) at ${BIG.toLocaleString('en-US')} coupons`, ...fmt(big)]);
+
+    log('RedeemCoupon on distinct codes');
+    await admin('/admin/classes', { ...cls, name: 'Redeem' });
+    const accounts: string[] = [];
+    for (let i = 0; i < 100; i++)
+      accounts.push(
+        (await admin<{ id: string }>('/admin/accounts', { customer, currency: 'USD', paymentMethod: true })).id,
+      );
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++)
+      codes.push(
+        ...(await admin<{ codes: string[] }>('/admin/coupons/mint', { customer, class: 'Redeem', count: 1000 })).codes,
+      );
+    const redeemBodies = codes.map((code, i) =>
+      envelope(
+        'RedeemCoupon',
+        `<b:AccountId>${accounts[i % accounts.length]}</b:AccountId><b:CouponCode>${code}</b:CouponCode>`,
+        user,
+      ),
+    );
+    const redeem = await postMany(svc.endpoint, { 'Content-Type': 'text/xml; charset=utf-8' }, redeemBodies, 16);
+
+    log('spend ingestion through /admin/spend/batch');
+    const t0 = Date.now();
+    const perAccount = 400;
+    const batches: string[] = [];
+    for (let k = 0; k < accounts.length / 5; k++) {
+      const events = [];
+      for (const acct of accounts.slice(k * 5, k * 5 + 5))
+        for (let i = 0; i < perAccount; i++)
+          events.push({
+            account: acct,
+            amount: `${(i % 9) + 1}.${i % 100}`.replace(/\.(\d)$/, '.0$1'),
+            at: new Date(t0 + i * 5).toISOString(),
+          });
+      batches.push(JSON.stringify({ events }));
+    }
+    await new Promise((r) => setTimeout(r, perAccount * 5 + 200)); // every event time is now in the past
+    const spend = await postMany(
+      `${svc.baseUrl}/admin/spend/batch`,
+      { 'Content-Type': 'application/json', Authorization: `Bearer ${adminKey}` },
+      batches,
+      4,
+    );
+    const spendEvents = (accounts.length * perAccount * (spend.statuses['200'] ?? 0)) / batches.length;
+
+    log('DispatchCoupons of 1,000 emails');
+    await admin('/admin/classes', { ...cls, name: 'Dispatch' });
+    await admin('/admin/coupons/mint', { customer, class: 'Dispatch', count: 3000 });
+    const dispatchMs: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const emails = Array.from({ length: 1000 }, (_, i) => `<r:string>p${run}-${i}@example.com</r:string>`).join('');
+      const body = envelope(
+        'DispatchCoupons',
+        `<b:SendToEmails xmlns:r="http://schemas.microsoft.com/2003/10/Serialization/Arrays">${emails}</b:SendToEmails>` +
+          `<b:CustomerId>${customer}</b:CustomerId><b:CouponClassName>Dispatch</b:CouponClassName>`,
+        user,
+      );
+      const started = performance.now();
+      const res = await fetch(svc.endpoint, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body });
+      const text = await res.text();
+      dispatchMs.push(performance.now() - started);
+      if (res.status !== 200 || text.includes('BatchError')) throw new Error(`dispatch failed: ${text.slice(0, 300)}`);
+    }
+    const rss = peakRssMb(svc.pid);
+
+    const cpus = os.cpus();
+    const out: string[] = [];
+    out.push(
+      `machine: ${cpus.length} cores (${cpus[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    );
+    out.push(
+      `database: ${baseUrl ? 'PostgreSQL (DATABASE_URL, fresh database)' : 'embedded PGlite'}; load: autocannon -c 16 -d ${SECONDS}, separate process`,
+    );
+    out.push('');
+    out.push(
+      `${'SearchCoupons, 100-coupon page'.padEnd(44)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(8)}`,
+    );
+    for (const r of rows)
+      out.push(
+        `${r[0]!.padEnd(44)} ${r[1]!.padStart(8)} ${r[2]!.padStart(7)} ${r[3]!.padStart(7)} ${r[4]!.padStart(8)}`,
+      );
+    out.push('');
+    const ratio = (x: number, y: number): string => (y > 0 ? (x / y).toFixed(2) : 'n/a');
+    out.push(`a/b (vs bare node-soap)            ${ratio(a.rps, b.rps).padStart(8)}   target >= 10`);
+    out.push(`a/c (vs canned response)           ${ratio(a.rps, c.rps).padStart(8)}   target >= 0.25`);
+    out.push(`p99 at 16 connections (a)          ${`${a.p99} ms`.padStart(8)}   target < 25 ms`);
+    out.push(`p50 ${BIG.toLocaleString('en-US')} / 10k coupons   ${ratio(big.p50, a.p50).padStart(8)}   target <= 1.3`);
+    out.push(`p99 ${BIG.toLocaleString('en-US')} / 10k coupons   ${ratio(big.p99, a.p99).padStart(8)}`);
+    out.push(
+      `RedeemCoupon, distinct codes       ${`${((redeem.count / redeem.ms) * 1000).toFixed(0)}/s`.padStart(8)}   target >= 1,000/s (${JSON.stringify(redeem.statuses)}, 16 in flight)`,
+    );
+    out.push(
+      `spend events via batch API         ${`${((spendEvents / spend.ms) * 1000).toFixed(0)}/s`.padStart(8)}   target >= 5,000/s (${batches.length} batches of ${5 * perAccount}, 4 in flight)`,
+    );
+    out.push(
+      `DispatchCoupons, 1,000 emails      ${`${Math.round(Math.min(...dispatchMs))} ms`.padStart(8)}   (runs: ${dispatchMs.map((m) => Math.round(m)).join(', ')} ms)`,
+    );
+    out.push(`peak RSS of the service (VmHWM)    ${`${rss} MB`.padStart(8)}   target <= 250 MB`);
+    out.push(...parseLines);
+    process.stdout.write(`${out.join('\n')}\n`);
   }
-  await new Promise((r) => setTimeout(r, perAccount * 5 + 200)); // every event time is now in the past
-  const spend = await postMany(
-    `${svc.baseUrl}/admin/spend/batch`,
-    { 'Content-Type': 'application/json', Authorization: `Bearer ${adminKey}` },
-    batches,
-    4,
-  );
-  const spendEvents = (accounts.length * perAccount * (spend.statuses['200'] ?? 0)) / batches.length;
-
-  log('DispatchCoupons of 1,000 emails');
-  await admin('/admin/classes', { ...cls, name: 'Dispatch' });
-  await admin('/admin/coupons/mint', { customer, class: 'Dispatch', count: 3000 });
-  const dispatchMs: number[] = [];
-  for (let run = 0; run < 3; run++) {
-    const emails = Array.from({ length: 1000 }, (_, i) => `<r:string>p${run}-${i}@example.com</r:string>`).join('');
-    const body = envelope(
-      'DispatchCoupons',
-      `<b:SendToEmails xmlns:r="http://schemas.microsoft.com/2003/10/Serialization/Arrays">${emails}</b:SendToEmails>` +
-        `<b:CustomerId>${customer}</b:CustomerId><b:CouponClassName>Dispatch</b:CouponClassName>`,
-      user,
-    );
-    const started = performance.now();
-    const res = await fetch(svc.endpoint, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body });
-    const text = await res.text();
-    dispatchMs.push(performance.now() - started);
-    if (res.status !== 200 || text.includes('BatchError')) throw new Error(`dispatch failed: ${text.slice(0, 300)}`);
-  }
-  const rss = peakRssMb(svc.pid);
-
-  const cpus = os.cpus();
-  const out: string[] = [];
-  out.push(
-    `machine: ${cpus.length} cores (${cpus[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-  );
-  out.push(
-    `database: ${baseUrl ? 'PostgreSQL (DATABASE_URL, fresh database)' : 'embedded PGlite'}; load: autocannon -c 16 -d ${SECONDS}, separate process`,
-  );
-  out.push('');
-  out.push(
-    `${'SearchCoupons, 100-coupon page'.padEnd(44)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(8)}`,
-  );
-  for (const r of rows)
-    out.push(`${r[0]!.padEnd(44)} ${r[1]!.padStart(8)} ${r[2]!.padStart(7)} ${r[3]!.padStart(7)} ${r[4]!.padStart(8)}`);
-  out.push('');
-  const ratio = (x: number, y: number): string => (y > 0 ? (x / y).toFixed(2) : 'n/a');
-  out.push(`a/b (vs bare node-soap)            ${ratio(a.rps, b.rps).padStart(8)}   target >= 10`);
-  out.push(`a/c (vs canned response)           ${ratio(a.rps, c.rps).padStart(8)}   target >= 0.25`);
-  out.push(`p99 at 16 connections (a)          ${`${a.p99} ms`.padStart(8)}   target < 25 ms`);
-  out.push(`p50 ${BIG.toLocaleString('en-US')} / 10k coupons   ${ratio(big.p50, a.p50).padStart(8)}   target <= 1.3`);
-  out.push(`p99 ${BIG.toLocaleString('en-US')} / 10k coupons   ${ratio(big.p99, a.p99).padStart(8)}`);
-  out.push(
-    `RedeemCoupon, distinct codes       ${`${((redeem.count / redeem.ms) * 1000).toFixed(0)}/s`.padStart(8)}   target >= 1,000/s (${JSON.stringify(redeem.statuses)}, 16 in flight)`,
-  );
-  out.push(
-    `spend events via batch API         ${`${((spendEvents / spend.ms) * 1000).toFixed(0)}/s`.padStart(8)}   target >= 5,000/s (${batches.length} batches of ${5 * perAccount}, 4 in flight)`,
-  );
-  out.push(
-    `DispatchCoupons, 1,000 emails      ${`${Math.round(Math.min(...dispatchMs))} ms`.padStart(8)}   (runs: ${dispatchMs.map((m) => Math.round(m)).join(', ')} ms)`,
-  );
-  out.push(`peak RSS of the service (VmHWM)    ${`${rss} MB`.padStart(8)}   target <= 250 MB`);
-  process.stdout.write(`${out.join('\n')}\n`);
 } finally {
   for (const p of peers) p.kill();
   await svc?.stop();
