@@ -16,7 +16,7 @@ import {
   type TestApp,
   type TestDatabase,
 } from '../support/app.ts';
-import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
+import { customerIdPredicateXml, makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
 
 type Json = Record<string, unknown>;
@@ -60,7 +60,10 @@ describe('operating the service', function () {
       Number(/^billing_requests_total\{operation="SearchCoupons",outcome="ok"\} (\d+)$/m.exec(text)?.[1] ?? 0);
 
     it('is Prometheus text format: HELP/TYPE comments and `name{labels} value` samples', async () => {
-      await postSoap(t.endpoint, soapRequest('SearchCoupons', '', w.user));
+      await postSoap(
+        t.endpoint,
+        soapRequest('SearchCoupons', `<b:Predicates>${customerIdPredicateXml(w.customerId)}</b:Predicates>`, w.user),
+      );
 
       const { type, text } = await scrape();
 
@@ -76,7 +79,10 @@ describe('operating the service', function () {
     it('counts each SearchCoupons call, by outcome', async () => {
       const before = await scrape();
 
-      const ok = await postSoap(t.endpoint, soapRequest('SearchCoupons', '', w.user));
+      const ok = await postSoap(
+        t.endpoint,
+        soapRequest('SearchCoupons', `<b:Predicates>${customerIdPredicateXml(w.customerId)}</b:Predicates>`, w.user),
+      );
       const faulted = await postSoap(
         t.endpoint,
         soapRequest('SearchCoupons', '<b:PageInfo><e:Index>0</e:Index><e:Size>0</e:Size></b:PageInfo>', w.user),
@@ -99,7 +105,10 @@ describe('operating the service', function () {
         .map((l) => JSON.parse(l) as Json);
 
     it('a SOAP request writes exactly one JSON line carrying its TrackingId, and no token', async () => {
-      const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', '', w.user));
+      const res = await postSoap(
+        t.endpoint,
+        soapRequest('SearchCoupons', `<b:Predicates>${customerIdPredicateXml(w.customerId)}</b:Predicates>`, w.user),
+      );
 
       const id = trackingIdOf(res.body);
       const lines = linesWith(id);
