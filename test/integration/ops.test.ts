@@ -142,7 +142,15 @@ describe('operating the service', function () {
         `<b:DeveloperToken>${user.developerToken}</b:DeveloperToken>` +
         `<b:UserName>ops-legacy</b:UserName><b:Password>pa55word-in-the-clear</b:Password>`;
 
-      const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', '', null, legacy));
+      const res = await postSoap(
+        t.endpoint,
+        soapRequest(
+          'SearchCoupons',
+          `<b:Predicates>${customerIdPredicateXml(w.customerId)}</b:Predicates>`,
+          null,
+          legacy,
+        ),
+      );
 
       expect(res.status).to.equal(200);
       expect(linesWith(trackingIdOf(res.body))).to.have.length(1);
@@ -275,7 +283,9 @@ describe('npm start (node --import tsx src/main.ts)', function () {
       customer: customer.id,
       role: 'SuperAdmin',
     });
-    const body = Buffer.from(soapRequest('SearchCoupons', '', user));
+    const body = Buffer.from(
+      soapRequest('SearchCoupons', `<b:Predicates>${customerIdPredicateXml(customer.id)}</b:Predicates>`, user),
+    );
     const half = Math.floor(body.length / 2);
     // A client with a keep-alive pool, like the SDKs; the request body is streamed slowly.
     const agent = new http.Agent({ keepAlive: true });
