@@ -22,6 +22,7 @@ export const API_MESSAGES: Record<number, string> = {
   100: 'The request message is null or is not the request element of the operation.',
   201: 'A value in the request is not valid.',
   204: 'The operation is not supported.',
+  474: 'A required search predicate is missing.',
   1001: 'Your role does not allow this operation.',
   2108: 'The account identifier is not valid.',
   3024: 'The list exceeds the maximum allowed size.',

@@ -1,12 +1,20 @@
 // Named prepared statements for hot queries on PostgreSQL. The SearchCoupons query has several branches and
 // joins; planning it took longer than running it (about 4 ms of a 9 ms call). A named statement is planned once
 // per connection and then reuses PostgreSQL's generic plan. PGlite runs in-process and takes the plain path.
+//
+// Each named statement stays in its backend's memory for the life of the connection, so statement texts must not
+// carry values (callers bind every value, lists as arrays), and each connection keeps at most
+// MAX_NAMED_PER_CONNECTION of them: a text beyond that runs unnamed (planned each time, kept nowhere), so backend
+// memory stays bounded whatever the callers send.
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 
 interface PgConnection {
-  query(q: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
+  query(q: { name?: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
 }
+
+export const MAX_NAMED_PER_CONNECTION = 32;
+const namedOn = new WeakMap<object, Set<string>>();
 
 export async function preparedRows<T>(knex: Knex, sql: string, bindings: readonly Knex.RawBinding[]): Promise<T[]> {
   const raw = knex.raw(sql, bindings as Knex.RawBinding[]);
@@ -16,6 +24,11 @@ export async function preparedRows<T>(knex: Knex, sql: string, bindings: readonl
   const name = `q_${createHash('sha1').update(native.sql).digest('hex').slice(0, 20)}`;
   const conn = (await knex.client.acquireConnection()) as PgConnection;
   try {
+    let named = namedOn.get(conn);
+    if (!named) namedOn.set(conn, (named = new Set()));
+    if (!named.has(name) && named.size >= MAX_NAMED_PER_CONNECTION)
+      return (await conn.query({ text: native.sql, values: native.bindings })).rows as T[];
+    named.add(name);
     return (await conn.query({ name, text: native.sql, values: native.bindings })).rows as T[];
   } finally {
     await knex.client.releaseConnection(conn);

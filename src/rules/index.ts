@@ -13,3 +13,4 @@ export { advance, applyEvent, compareEvents, emptyAccountState, replay } from '.
 export { DAY_MS, isFinal, offerExpiresAt } from './lifecycle.ts';
 export { statusByte } from './status.ts';
 export { EventOutOfOrderError, InvalidRulesInputError, RulesError, type RulesErrorCode } from './errors.ts';
+export { accountPartVisible, claimVisible, redemptionVisible, type PartyAccount } from './visibility.ts';

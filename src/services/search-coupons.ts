@@ -1,11 +1,12 @@
 // SearchCoupons (SPEC §4): the coupons a user may see, filtered, ordered and paged, in one indexed query.
 import type { Knex } from 'knex';
 import { AdApiError, ApiError, problem, type OperationProblem } from '../errors.ts';
+import { accountsOfCustomer } from '../repositories/coupon-search.ts';
 import { preparedRows } from '../repositories/prepared.ts';
 import { T } from '../repositories/tables.ts';
 import type { Principal } from './auth.ts';
 import { parseDateTime } from '../datetime.ts';
-import type { Offer } from '../rules/index.ts';
+import { claimVisible, DAY_MS, redemptionVisible, type Offer } from '../rules/index.ts';
 import { offersAsOf } from './account-events.ts';
 
 export interface PredicateInput {
@@ -25,7 +26,7 @@ export interface SearchCouponsInput {
 }
 
 /** One row of the search: the coupon, its class, and the accounts that redeemed or claimed it. */
-export interface CouponSearchRow {
+interface CouponSearchRow {
   id: string;
   code: string;
   class_name: string;
@@ -50,19 +51,49 @@ export interface CouponSearchRow {
   claimed_account_id: string | null;
   claim_date: Date | null;
   c_number: string | null;
+  c_customer_id: string | null;
+  c_bill_to: string | null;
 }
 
-export interface SearchCouponsResult {
-  readonly rows: readonly CouponSearchRow[];
-  /** Whether the user may see the RedemptionInfo of a redeemed row. */
-  readonly showRedemption: (row: CouponSearchRow) => boolean;
-  readonly returnClaimInfo: boolean;
-  /** Offers (as of now) of the redeemed coupons whose RedemptionInfo is shown, by coupon id. */
-  readonly offers: ReadonlyMap<string, Offer>;
+/** The redeeming account and its offer, present only when the user may see them. */
+export interface FoundRedemption {
+  readonly accountId: string;
+  readonly accountNumber: string;
+  readonly currency: string;
+  readonly redemptionDate: Date;
+  readonly offer: Offer;
+}
+/** The claiming account, present only when asked for and the user may see it. */
+export interface FoundClaim {
+  readonly accountId: string;
+  readonly accountNumber: string;
+  readonly claimDate: Date;
+}
+/** A coupon as the user may see it: whatever the user may not see is already removed. */
+export interface FoundCoupon {
+  readonly code: string;
+  readonly className: string;
+  readonly couponType: string;
+  readonly amountMinor: string;
+  readonly spendThresholdMinor: string;
+  readonly currency: string;
+  readonly percentOff: string | null;
+  readonly activeDays: number | null;
+  readonly expirationDate: Date | null;
+  readonly startDate: Date | null;
+  readonly endDate: Date | null;
+  readonly sendToEmail: string | null;
+  readonly sendToDate: Date | null;
+  readonly isRedeemed: boolean;
+  readonly redemption: FoundRedemption | null;
+  readonly claim: FoundClaim | null;
 }
 
 export const MAX_PAGE_SIZE = 100;
-const MAX_IN_VALUES = 1000;
+/** Items of all In lists together (other predicates carry one value each and at most 4 are allowed); more is 3030. */
+export const MAX_PREDICATE_VALUES = 1000;
+/** "You may specify up to 4 predicates" (searchcoupons.md); more is 3030. */
+export const MAX_PREDICATES = 4;
 
 type Op =
   'Equals' | 'NotEquals' | 'Contains' | 'In' | 'GreaterThanEquals' | 'LessThanEquals' | 'StartsWith' | 'NotContains';
@@ -99,24 +130,62 @@ const ORDER_COLUMNS: Record<string, string> = {
   Id: 'c.id',
 };
 
+/**
+ * Whether the user sees the RedemptionInfo of the row, in SQL: the same rule as redemptionVisible() in
+ * src/rules/visibility.ts (the user's own account, or the user's customer owns the coupon and the account bills to
+ * it). Bound to the user's customer id twice. A RedemptionDate predicate matches only where this holds, so it cannot
+ * be used to learn the dates of redemptions the answer hides.
+ */
+const REDEMPTION_VISIBLE_SQL =
+  '(ra.customer_id = ? OR (c.owner_customer_id = ? AND ra.bill_to_customer_id = c.owner_customer_id))';
+
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
+/** One SQL condition; its text never contains a value, so the number of distinct texts stays bounded. */
 interface Filter {
   readonly sql: string;
   readonly bindings: readonly unknown[];
 }
 
+/** The predicates, checked: the SQL conditions, and what must be checked against the database. */
+interface ParsedPredicates {
+  readonly filters: Filter[];
+  readonly customerIds: readonly string[];
+  readonly accountIds: readonly string[];
+}
+
+const MAX_LONG = 2n ** 63n - 1n;
 function parseIds(value: string, many: boolean): string[] | null {
   const parts = many ? value.split(',').map((p) => p.trim()) : [value.trim()];
-  if (parts.length === 0 || parts.length > MAX_IN_VALUES) return null;
-  for (const p of parts) if (!/^\d{1,19}$/.test(p) || BigInt(p) > 2n ** 63n - 1n) return null;
-  return parts;
+  for (const p of parts) if (!/^\d{1,19}$/.test(p) || BigInt(p) > MAX_LONG) return null;
+  return parts.map((p) => BigInt(p).toString()); // '007' is 7
+}
+
+/** How many list values a predicate carries: each item of an In list, else none. */
+const valueCount = (op: string | null, value: string | null): number =>
+  op === 'In' && value !== null ? value.split(',').length : 0;
+
+/** The first instant of the UTC day of `d`, and of the day after it. */
+function utcDay(d: Date): { start: Date; next: Date } {
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  return { start: new Date(start), next: new Date(start + DAY_MS) };
 }
 
 /** Turns the predicates into SQL conditions, collecting every invalid one (3030) before failing. */
-function buildFilters(p: Principal, predicates: readonly PredicateInput[]): Filter[] {
+function parsePredicates(p: Principal, predicates: readonly PredicateInput[]): ParsedPredicates {
   const filters: Filter[] = [];
+  const customerIds: string[] = [];
+  const accountIds: string[] = [];
   const problems: OperationProblem[] = [];
+  if (predicates.length > MAX_PREDICATES)
+    problems.push(problem(3030, `Predicates: at most ${MAX_PREDICATES} predicates, got ${predicates.length}.`));
+  const values = predicates.reduce((n, pred) => n + valueCount(pred.operator, pred.value), 0);
+  if (values > MAX_PREDICATE_VALUES)
+    problems.push(
+      problem(3030, `Predicates: In lists take at most ${MAX_PREDICATE_VALUES} values in all, got ${values}.`),
+    );
+  // Past the limits every predicate is still checked, but no condition is built from a list of thousands.
+  const build = problems.length === 0;
   predicates.forEach((pred, i) => {
     const bad = (why: string): void => void problems.push(problem(3030, `Predicates[${i}]: ${why}`));
     const spec = pred.field ? FIELDS[pred.field.toLowerCase()] : undefined;
@@ -126,37 +195,42 @@ function buildFilters(p: Principal, predicates: readonly PredicateInput[]): Filt
     if (pred.value === null) return bad('a value is required.');
     const value = pred.value;
     const field = pred.field!.toLowerCase();
+    const add = (sql: string, ...bindings: unknown[]): void => void (build && filters.push({ sql, bindings }));
     if (field === 'customerid') {
       const ids = parseIds(value, false);
       if (!ids) return bad('the value is not a customer id.');
-      if (BigInt(ids[0]!) !== BigInt(p.customerId)) throw new AdApiError(106); // '007' is customer 7
+      customerIds.push(ids[0]!);
       return;
     }
     if (field === 'accountid') {
       const ids = parseIds(value, op === 'In');
       if (!ids) return bad('the value is not a list of account ids.');
-      const ph = ids.map(() => '?').join(',');
-      filters.push({
-        sql: `(c.redeemed_account_id IN (${ph}) OR c.claimed_account_id IN (${ph}))`,
-        bindings: [...ids, ...ids],
-      });
+      accountIds.push(...ids);
+      // The accounts are checked to be the user's own, so their redemptions and claims are visible to the user.
+      add('(c.redeemed_account_id = ANY(?::bigint[]) OR c.claimed_account_id = ANY(?::bigint[]))', ids, ids);
       return;
     }
     if (field === 'isredeemed') {
       const v = value.trim().toLowerCase();
       if (v !== 'true' && v !== 'false') return bad('the value must be true or false.');
-      filters.push({ sql: `c.redeemed_account_id IS ${v === 'true' ? 'NOT ' : ''}NULL`, bindings: [] });
+      add(`c.redeemed_account_id IS ${v === 'true' ? 'NOT ' : ''}NULL`);
       return;
     }
     if (spec.kind === 'date') {
       const d = parseDateTime(value);
       if (!d) return bad('the value is not a dateTime.');
-      filters.push({ sql: `${spec.column} ${op === 'GreaterThanEquals' ? '>=' : '<='} ?`, bindings: [d] });
+      // Only the UTC date counts (predicate.md): the column is compared with the start of that day or of the next,
+      // never wrapped in a function, so it stays an index condition.
+      const day = utcDay(d);
+      const visible = field === 'redemptiondate' ? ` AND ${REDEMPTION_VISIBLE_SQL}` : '';
+      const viewer = field === 'redemptiondate' ? [p.customerId, p.customerId] : [];
+      if (op === 'GreaterThanEquals') add(`${spec.column} >= ?${visible}`, day.start, ...viewer);
+      else add(`${spec.column} < ?${visible}`, day.next, ...viewer);
       return;
     }
     if (spec.kind === 'type') {
       if (value !== 'Acquisition' && value !== 'Retention') return bad('CouponType is Acquisition or Retention.');
-      filters.push({ sql: `${spec.column} = ?`, bindings: [value] });
+      add(`${spec.column} = ?`, value);
       return;
     }
     // Text fields: codes compare trimmed and upper-case (they are stored so). Class names are exact identifiers
@@ -168,51 +242,43 @@ function buildFilters(p: Principal, predicates: readonly PredicateInput[]): Filt
     const col = exact ? spec.column : `lower(${spec.column})`;
     switch (op) {
       case 'Equals':
-        filters.push({ sql: `${col} = ?`, bindings: [norm(value)] });
-        return;
+        return add(`${col} = ?`, norm(value));
       case 'NotEquals':
-        filters.push({ sql: `${col} <> ?`, bindings: [norm(value)] });
-        return;
-      case 'In': {
-        const items = value.split(',').map((s) => norm(spec.kind === 'code' ? s : s.trim()));
-        if (items.length > MAX_IN_VALUES) return bad(`In takes at most ${MAX_IN_VALUES} values.`);
-        filters.push({ sql: `${col} IN (${items.map(() => '?').join(',')})`, bindings: items });
-        return;
-      }
+        return add(`${col} <> ?`, norm(value));
+      case 'In':
+        return add(
+          `${col} = ANY(?::text[])`,
+          value.split(',').map((s) => norm(spec.kind === 'code' ? s : s.trim())),
+        );
       case 'StartsWith':
-        filters.push({ sql: `${col} LIKE ? ESCAPE '\\'`, bindings: [`${likeEscape(norm(value))}%`] });
-        return;
+        return add(`${col} LIKE ? ESCAPE '\\'`, `${likeEscape(norm(value))}%`);
       case 'Contains':
-        filters.push({ sql: `${col} LIKE ? ESCAPE '\\'`, bindings: [`%${likeEscape(norm(value))}%`] });
-        return;
+        return add(`${col} LIKE ? ESCAPE '\\'`, `%${likeEscape(norm(value))}%`);
       case 'NotContains':
-        filters.push({ sql: `${col} NOT LIKE ? ESCAPE '\\'`, bindings: [`%${likeEscape(norm(value))}%`] });
-        return;
+        return add(`${col} NOT LIKE ? ESCAPE '\\'`, `%${likeEscape(norm(value))}%`);
       default:
         return bad(`operator '${op}' is not allowed for ${pred.field}.`);
     }
   });
   if (problems.length > 0) throw new ApiError(problems);
-  return filters;
+  // The same conditions in any order make one statement text.
+  filters.sort((a, b) => (a.sql < b.sql ? -1 : a.sql > b.sql ? 1 : 0));
+  return { filters, customerIds, accountIds };
 }
 
+/** Only the first OrderBy is applied; further ones are ignored, as searchcoupons.md says. */
 function buildOrder(ordering: readonly OrderByInput[]): string {
-  const problems: OperationProblem[] = [];
-  const parts: string[] = [];
-  ordering.forEach((o, i) => {
-    const col = o.field ? ORDER_COLUMNS[o.field] : undefined;
-    if (!col) return void problems.push(problem(3031, `Ordering[${i}]: '${o.field ?? ''}' cannot be ordered by.`));
-    if (o.order !== null && o.order !== 'Ascending' && o.order !== 'Descending')
-      return void problems.push(problem(3031, `Ordering[${i}]: order must be Ascending or Descending.`));
-    if (col !== 'c.id' || !parts.some((p) => p.startsWith('c.id ')))
-      parts.push(`${col} ${o.order === 'Descending' ? 'DESC' : 'ASC'}`);
-  });
-  if (problems.length > 0) throw new ApiError(problems);
-  // Ties are broken by mint order so that pages are stable, in the direction of the first key, so that one index
+  const first = ordering[0];
+  if (!first) return 'c.id ASC';
+  const col = first.field ? ORDER_COLUMNS[first.field] : undefined;
+  if (!col) throw new ApiError(problem(3031, `Ordering[0]: '${first.field ?? ''}' cannot be ordered by.`));
+  if (first.order !== null && first.order !== 'Ascending' && first.order !== 'Descending')
+    throw new ApiError(problem(3031, `Ordering[0]: order must be Ascending or Descending.`));
+  const dir = first.order === 'Descending' ? 'DESC' : 'ASC';
+  // Ties are broken by mint order so that pages are stable, in the direction of the key, so that one index
   // (owner_customer_id, key, id) read forwards or backwards yields the rows already in order: with `key DESC, id
   // ASC` PostgreSQL must sort every coupon sharing the first key before it can return the first row.
-  if (!parts.some((p) => p.startsWith('c.id '))) parts.push(`c.id ${parts[0]?.endsWith(' DESC') ? 'DESC' : 'ASC'}`);
-  return parts.join(', ');
+  return col === 'c.id' ? `c.id ${dir}` : `${col} ${dir}, c.id ${dir}`;
 }
 
 function paging(page: SearchCouponsInput['page']): { offset: number; size: number } {
@@ -227,18 +293,28 @@ function paging(page: SearchCouponsInput['page']): { offset: number; size: numbe
 const SELECT = `c.id, c.code, c.class_name, k.coupon_type, k.amount_minor, k.spend_threshold_minor, k.currency,
   k.percent_off, k.active_days, k.expiration_date, k.start_date, k.end_date, c.send_to_email, c.send_to_date,
   c.owner_customer_id, c.redeemed_account_id, c.redemption_date, ra.number AS r_number, ra.customer_id AS r_customer_id,
-  ra.bill_to_customer_id AS r_bill_to, ra.currency AS r_currency, c.claimed_account_id, c.claim_date, ca.number AS c_number`;
+  ra.bill_to_customer_id AS r_bill_to, ra.currency AS r_currency, c.claimed_account_id, c.claim_date, ca.number AS c_number,
+  ca.customer_id AS c_customer_id, ca.bill_to_customer_id AS c_bill_to`;
 const FROM = `${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
   LEFT JOIN ${T.accounts} ra ON ra.id = c.redeemed_account_id
   LEFT JOIN ${T.accounts} ca ON ca.id = c.claimed_account_id`;
 
+/** The checked request: the SQL and its bindings, and the ids to check against the database before running it. */
+export interface SearchCouponsQuery {
+  readonly sql: string;
+  readonly bindings: unknown[];
+  readonly customerIds: readonly string[];
+  readonly accountIds: readonly string[];
+}
+
 /**
  * A user sees the coupons its customer owns and the coupons redeemed to or claimed by its customer's accounts.
  * Each of the three sources is its own branch so that each can walk an index in the requested order and stop
- * after offset + size rows; the branches are disjoint, so UNION ALL needs no de-duplication.
+ * after offset + size rows; the branches are disjoint, so UNION ALL needs no de-duplication. Every value, paging
+ * included, is a parameter: the statement text depends only on the predicate fields and operators and the ordering.
  */
-export function searchCouponsQuery(p: Principal, input: SearchCouponsInput): { sql: string; bindings: unknown[] } {
-  const filters = buildFilters(p, input.predicates);
+export function searchCouponsQuery(p: Principal, input: SearchCouponsInput): SearchCouponsQuery {
+  const { filters, customerIds, accountIds } = parsePredicates(p, input.predicates);
   const order = buildOrder(input.ordering);
   const { offset, size } = paging(input.page);
   const where = filters.map((f) => ` AND ${f.sql}`).join('');
@@ -253,12 +329,32 @@ export function searchCouponsQuery(p: Principal, input: SearchCouponsInput): { s
       b: [p.customerId, p.customerId, p.customerId],
     },
   ];
-  const limit = offset + size;
   const outerOrder = order.replace(/\bc\./g, 'u.');
   const sql = `SELECT * FROM (${branches
-    .map((br) => `(SELECT ${SELECT} FROM ${FROM} WHERE ${br.cond}${where} ORDER BY ${order} LIMIT ${limit})`)
-    .join(' UNION ALL ')}) u ORDER BY ${outerOrder} LIMIT ${size} OFFSET ${offset}`;
-  return { sql, bindings: branches.flatMap((br) => [...br.b, ...fb]) };
+    .map((br) => `(SELECT ${SELECT} FROM ${FROM} WHERE ${br.cond}${where} ORDER BY ${order} LIMIT ?::bigint)`)
+    .join(' UNION ALL ')}) u ORDER BY ${outerOrder} LIMIT ?::bigint OFFSET ?::bigint`;
+  const limit = String(offset + size);
+  return {
+    sql,
+    bindings: [...branches.flatMap((br) => [...br.b, ...fb, limit]), String(size), String(offset)],
+    customerIds,
+    accountIds,
+  };
+}
+
+/**
+ * The request's ids, against the user's access: CustomerId Equals is required (474) and must be the user's own
+ * customer (106); every AccountId must be an account of the user's customer (106, whether the account belongs to
+ * someone else or does not exist, so the answer tells nothing about other customers' ids).
+ */
+async function checkAccess(knex: Knex, p: Principal, q: SearchCouponsQuery): Promise<void> {
+  if (q.customerIds.length === 0)
+    throw new ApiError(problem(474, 'Predicates: a CustomerId Equals predicate is required.'));
+  if (q.customerIds.some((id) => id !== BigInt(p.customerId).toString())) throw new AdApiError(106);
+  if (q.accountIds.length === 0) return;
+  const distinct = [...new Set(q.accountIds)];
+  const own = await accountsOfCustomer(knex, p.customerId, distinct);
+  if (distinct.some((id) => !own.has(id))) throw new AdApiError(106);
 }
 
 export async function searchCoupons(
@@ -266,12 +362,54 @@ export async function searchCoupons(
   p: Principal,
   input: SearchCouponsInput,
   now: Date,
-): Promise<SearchCouponsResult> {
+): Promise<readonly FoundCoupon[]> {
   const q = searchCouponsQuery(p, input);
+  await checkAccess(knex, p, q);
   const rows = await preparedRows<CouponSearchRow>(knex, q.sql, q.bindings as Knex.RawBinding[]);
-  // RedemptionInfo is shown when the redeeming account bills to the coupon's owner, or the user may access it.
   const showRedemption = (r: CouponSearchRow): boolean =>
-    r.redeemed_account_id !== null && (r.r_bill_to === r.owner_customer_id || r.r_customer_id === p.customerId);
-  const shown = rows.filter(showRedemption).map((r) => r.redeemed_account_id!);
-  return { rows, returnClaimInfo: input.returnClaimInfo, showRedemption, offers: await offersAsOf(knex, shown, now) };
+    r.redeemed_account_id !== null &&
+    redemptionVisible(p.customerId, r.owner_customer_id, {
+      customerId: r.r_customer_id!,
+      billToCustomerId: r.r_bill_to!,
+    });
+  const showClaim = (r: CouponSearchRow): boolean =>
+    input.returnClaimInfo &&
+    r.claimed_account_id !== null &&
+    claimVisible(p.customerId, r.owner_customer_id, { customerId: r.c_customer_id!, billToCustomerId: r.c_bill_to! });
+  const offers = await offersAsOf(
+    knex,
+    rows.filter(showRedemption).map((r) => r.redeemed_account_id!),
+    now,
+  );
+  return rows.map((r): FoundCoupon => {
+    const offer = showRedemption(r) ? offers.get(r.id) : undefined;
+    return {
+      code: r.code,
+      className: r.class_name,
+      couponType: r.coupon_type,
+      amountMinor: r.amount_minor,
+      spendThresholdMinor: r.spend_threshold_minor,
+      currency: r.currency,
+      percentOff: r.percent_off,
+      activeDays: r.active_days,
+      expirationDate: r.expiration_date,
+      startDate: r.start_date,
+      endDate: r.end_date,
+      sendToEmail: r.send_to_email,
+      sendToDate: r.send_to_date,
+      isRedeemed: r.redeemed_account_id !== null,
+      redemption: offer
+        ? {
+            accountId: r.redeemed_account_id!,
+            accountNumber: r.r_number!,
+            currency: r.r_currency!,
+            redemptionDate: r.redemption_date!,
+            offer,
+          }
+        : null,
+      claim: showClaim(r)
+        ? { accountId: r.claimed_account_id!, accountNumber: r.c_number!, claimDate: r.claim_date! }
+        : null,
+    };
+  });
 }

@@ -10,6 +10,9 @@ import { toEngineEvent, type DbEventRow } from '../../src/repositories/offers.ts
 import { callNodeSoap, callPhp, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
 import {
+  customerIdPredicate,
+  customerIdPredicateXml,
+  customerOfUser,
   makeAccount,
   makeCouponClass,
   makeCustomer,
@@ -104,8 +107,11 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
   ): Promise<ClientOutcome> => call(t.endpoint, 'ClaimFeatureAdoptionCoupons', headersOf(user), pairsBody(pairs));
 
   async function searchOne(user: World['user'], code: string, claimInfo: boolean): Promise<Rec> {
+    const customer = await customerOfUser(t, user);
     const out = await callZeep(t.endpoint, 'SearchCoupons', headersOf(user), {
-      Predicates: { Predicate: [{ Field: 'CouponCode', Operator: 'Equals', Value: code }] },
+      Predicates: {
+        Predicate: [customerIdPredicate(customer), { Field: 'CouponCode', Operator: 'Equals', Value: code }],
+      },
       // zeep takes an xs:list as a Python list (a string would be sent letter by letter).
       ...(claimInfo ? { ReturnAdditionalFields: ['CouponClaimInfo'] } : {}),
     });
@@ -202,7 +208,8 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
       const { w, codes } = await featureWorld(2);
       resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));
       const search = async (extra: string): Promise<string> => {
-        const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', extra, w.user));
+        const predicates = `<b:Predicates>${customerIdPredicateXml(w.customerId)}</b:Predicates>`;
+        const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', predicates + extra, w.user));
         expect(res.status, res.body).to.equal(200);
         return res.body;
       };

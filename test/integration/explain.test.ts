@@ -50,12 +50,13 @@ async function explain(knex: Knex, q: { sql: string; bindings: unknown[] }): Pro
   return doc[0]!.Plan;
 }
 
-const search = (over: Partial<SearchCouponsInput>): SearchCouponsInput => ({
-  predicates: [],
+/** The input with the required CustomerId Equals predicate of `customerId` first. */
+const search = (customerId: string, over: Partial<SearchCouponsInput>): SearchCouponsInput => ({
   ordering: [],
   page: null,
   returnClaimInfo: false,
   ...over,
+  predicates: [{ field: 'CustomerId', operator: 'Equals', value: customerId }, ...(over.predicates ?? [])],
 });
 
 const className = (i: number): string => `Bulk ${String(i).padStart(2, '0')}`;
@@ -89,6 +90,23 @@ describe(`SearchCoupons over ${COUPONS.toLocaleString('en-US')} coupons of one c
   after(async () => t?.close());
 
   const cases: readonly (readonly [string, Partial<SearchCouponsInput>])[] = [
+    [
+      'StartDate GreaterThanEquals and LessThanEquals (date only), ordered by CouponStartDate',
+      {
+        predicates: [
+          { field: 'StartDate', operator: 'GreaterThanEquals', value: '2024-01-05T13:00:00Z' },
+          { field: 'StartDate', operator: 'LessThanEquals', value: '2024-01-15T08:00:00Z' },
+        ],
+        ordering: [{ field: 'CouponStartDate', order: 'Ascending' }],
+      },
+    ],
+    [
+      'CouponCode In a list, ordered by Id',
+      {
+        predicates: [{ field: 'CouponCode', operator: 'In', value: 'Z000000000010,Z000000000011,Z000000000012' }],
+        ordering: [{ field: 'Id', order: 'Ascending' }],
+      },
+    ],
     ['no predicate, ordered by Id', { ordering: [{ field: 'Id', order: 'Ascending' }] }],
     ['no predicate, ordered by Id descending', { ordering: [{ field: 'Id', order: 'Descending' }] }],
     [
@@ -105,7 +123,7 @@ describe(`SearchCoupons over ${COUPONS.toLocaleString('en-US')} coupons of one c
 
   for (const [name, input] of cases) {
     it(`${name}: the plan scans no coupons sequentially and a page costs about its 100 rows`, async () => {
-      const plan = await explain(t.db.knex, searchCouponsQuery(principal, search(input)));
+      const plan = await explain(t.db.knex, searchCouponsQuery(principal, search(w.customerId, input)));
 
       const seqScans = nodesOf(plan).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'coupons');
       expect(seqScans, show(plan)).to.have.length(0);
@@ -117,7 +135,7 @@ describe(`SearchCoupons over ${COUPONS.toLocaleString('en-US')} coupons of one c
   it('a ClassName Equals predicate is an index condition, not a filter over the customer’s coupons', async () => {
     const q = searchCouponsQuery(
       principal,
-      search({ predicates: [{ field: 'ClassName', operator: 'Equals', value: className(3) }] }),
+      search(w.customerId, { predicates: [{ field: 'ClassName', operator: 'Equals', value: className(3) }] }),
     );
 
     const plan = await explain(t.db.knex, q);
@@ -130,11 +148,12 @@ describe(`SearchCoupons over ${COUPONS.toLocaleString('en-US')} coupons of one c
   });
 
   it('real SOAP SearchCoupons calls answer full pages (times shown for context only)', async () => {
+    const customer = `<e:Predicate><e:Field>CustomerId</e:Field><e:Operator>Equals</e:Operator><e:Value>${w.customerId}</e:Value></e:Predicate>`;
     const pages: readonly (readonly [string, string])[] = [
-      ['the first page, no predicate or ordering', ''],
+      ['the first page, no other predicate or ordering', `<b:Predicates>${customer}</b:Predicates>`],
       [
         `page 20 of ClassName Equals '${className(5)}' by CouponClassName descending`,
-        `<b:Predicates><e:Predicate><e:Field>ClassName</e:Field><e:Operator>Equals</e:Operator>` +
+        `<b:Predicates>${customer}<e:Predicate><e:Field>ClassName</e:Field><e:Operator>Equals</e:Operator>` +
           `<e:Value>${className(5)}</e:Value></e:Predicate></b:Predicates><b:Ordering><e:OrderBy>` +
           `<e:Field>CouponClassName</e:Field><e:Order>Descending</e:Order></e:OrderBy></b:Ordering>` +
           `<b:PageInfo><e:Index>20</e:Index><e:Size>100</e:Size></b:PageInfo>`,

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { callNodeSoap, callPhp, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
+import { customerIdPredicate, makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
 
 type Caller = (endpoint: string, op: string, headers: SoapHeaders, body?: unknown) => Promise<ClientOutcome>;
 const CLIENTS: readonly (readonly [string, Caller])[] = [
@@ -40,7 +40,10 @@ describe('SOAP clients built from the official WSDL read SearchCoupons and its f
 
   for (const [name, call] of CLIENTS) {
     it(`${name} gets typed coupons with every field, nil fields included`, async () => {
-      const out = await call(t.endpoint, 'SearchCoupons', headers, { PageInfo: { Index: 0, Size: 10 } });
+      const out = await call(t.endpoint, 'SearchCoupons', headers, {
+        Predicates: { Predicate: [customerIdPredicate(w.customerId)] },
+        PageInfo: { Index: 0, Size: 10 },
+      });
       expect(out.kind, JSON.stringify(out)).to.equal('result');
       if (out.kind !== 'result') return;
       expect(out.trackingId).to.match(/^[0-9a-f-]{36}$/);

@@ -95,7 +95,8 @@ async function useTheService(t: TestApp): Promise<string[]> {
   await t.admin('/admin/spend', { account: account.id, amount: '12.50' });
   await t.admin('/admin/coupons/revoke', { code: codes[2], reason: 'migration test' });
 
-  const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', '', user));
+  const predicates = `<b:Predicates><e:Predicate><e:Field>CustomerId</e:Field><e:Operator>Equals</e:Operator><e:Value>${customer.id}</e:Value></e:Predicate></b:Predicates>`;
+  const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', predicates, user));
   expect(res.status, res.body).to.equal(200);
   return [...res.body.matchAll(/<(?:\w+:)?CouponCode>([^<]*)</g)].map((m) => m[1]!);
 }

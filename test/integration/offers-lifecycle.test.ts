@@ -7,7 +7,14 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { callNodeSoap, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { makeAccount, makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
+import {
+  customerIdPredicate,
+  makeAccount,
+  makeCouponClass,
+  makeWorld,
+  mint,
+  type World,
+} from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
 
 const execFileAsync = promisify(execFile);
@@ -139,7 +146,11 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
 
   /** SearchCoupons' RedemptionInfo of one coupon, as the world's user sees it. */
   async function redemptionInfo(w: World, code: string, client: Client = 'zeep'): Promise<Rec | null> {
-    const body = { Predicates: { Predicate: [{ Field: 'CouponCode', Operator: 'Equals', Value: code }] } };
+    const body = {
+      Predicates: {
+        Predicate: [customerIdPredicate(w.customerId), { Field: 'CouponCode', Operator: 'Equals', Value: code }],
+      },
+    };
     const out =
       client === 'zeep'
         ? await callZeep(t.endpoint, 'SearchCoupons', headersOf(w.user), body)

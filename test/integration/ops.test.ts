@@ -16,7 +16,7 @@ import {
   type TestApp,
   type TestDatabase,
 } from '../support/app.ts';
-import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
+import { customerIdPredicateXml, makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
 
 type Json = Record<string, unknown>;
@@ -60,7 +60,10 @@ describe('operating the service', function () {
       Number(/^billing_requests_total\{operation="SearchCoupons",outcome="ok"\} (\d+)$/m.exec(text)?.[1] ?? 0);
 
     it('is Prometheus text format: HELP/TYPE comments and `name{labels} value` samples', async () => {
-      await postSoap(t.endpoint, soapRequest('SearchCoupons', '', w.user));
+      await postSoap(
+        t.endpoint,
+        soapRequest('SearchCoupons', `<b:Predicates>${customerIdPredicateXml(w.customerId)}</b:Predicates>`, w.user),
+      );
 
       const { type, text } = await scrape();
 
@@ -76,7 +79,10 @@ describe('operating the service', function () {
     it('counts each SearchCoupons call, by outcome', async () => {
       const before = await scrape();
 
-      const ok = await postSoap(t.endpoint, soapRequest('SearchCoupons', '', w.user));
+      const ok = await postSoap(
+        t.endpoint,
+        soapRequest('SearchCoupons', `<b:Predicates>${customerIdPredicateXml(w.customerId)}</b:Predicates>`, w.user),
+      );
       const faulted = await postSoap(
         t.endpoint,
         soapRequest('SearchCoupons', '<b:PageInfo><e:Index>0</e:Index><e:Size>0</e:Size></b:PageInfo>', w.user),
@@ -99,7 +105,10 @@ describe('operating the service', function () {
         .map((l) => JSON.parse(l) as Json);
 
     it('a SOAP request writes exactly one JSON line carrying its TrackingId, and no token', async () => {
-      const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', '', w.user));
+      const res = await postSoap(
+        t.endpoint,
+        soapRequest('SearchCoupons', `<b:Predicates>${customerIdPredicateXml(w.customerId)}</b:Predicates>`, w.user),
+      );
 
       const id = trackingIdOf(res.body);
       const lines = linesWith(id);
@@ -133,7 +142,15 @@ describe('operating the service', function () {
         `<b:DeveloperToken>${user.developerToken}</b:DeveloperToken>` +
         `<b:UserName>ops-legacy</b:UserName><b:Password>pa55word-in-the-clear</b:Password>`;
 
-      const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', '', null, legacy));
+      const res = await postSoap(
+        t.endpoint,
+        soapRequest(
+          'SearchCoupons',
+          `<b:Predicates>${customerIdPredicateXml(w.customerId)}</b:Predicates>`,
+          null,
+          legacy,
+        ),
+      );
 
       expect(res.status).to.equal(200);
       expect(linesWith(trackingIdOf(res.body))).to.have.length(1);
@@ -266,7 +283,9 @@ describe('npm start (node --import tsx src/main.ts)', function () {
       customer: customer.id,
       role: 'SuperAdmin',
     });
-    const body = Buffer.from(soapRequest('SearchCoupons', '', user));
+    const body = Buffer.from(
+      soapRequest('SearchCoupons', `<b:Predicates>${customerIdPredicateXml(customer.id)}</b:Predicates>`, user),
+    );
     const half = Math.floor(body.length / 2);
     // A client with a keep-alive pool, like the SDKs; the request body is streamed slowly.
     const agent = new http.Agent({ keepAlive: true });

@@ -4,6 +4,8 @@ import { expect } from 'chai';
 import { callNodeSoap, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import {
+  customerIdPredicate,
+  customerOfUser,
   makeAccount,
   makeCouponClass,
   makeCustomer,
@@ -91,8 +93,11 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
 
   /** The coupon as SearchCoupons shows it to `user` (zeep). */
   async function searchCoupon(user: World['user'], code: string): Promise<Rec> {
+    const customer = await customerOfUser(t, user);
     const out = await callZeep(t.endpoint, 'SearchCoupons', headersOf(user), {
-      Predicates: { Predicate: [{ Field: 'CouponCode', Operator: 'Equals', Value: code }] },
+      Predicates: {
+        Predicate: [customerIdPredicate(customer), { Field: 'CouponCode', Operator: 'Equals', Value: code }],
+      },
     });
     expect(out.kind, JSON.stringify(out)).to.equal('result');
     const coupons = ((out as { result: Rec }).result.Coupons as Rec).Coupon as Rec[];

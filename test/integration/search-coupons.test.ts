@@ -5,14 +5,17 @@
 // Redemptions and dispatches are arranged with direct UPDATEs of the coupon rows (arrange only): the predicates on
 // IsRedeemed, AccountId, RedemptionDate and SendToEmail only read those columns, and this suite must not depend on
 // RedeemCoupon / DispatchCoupons. Coupons redeemed or claimed by another customer's accounts, and RedemptionInfo
-// visibility, are not covered here.
+// visibility, are covered by tenant-isolation.test.ts and search-visibility.test.ts.
+//
+// Every search carries the required CustomerId Equals predicate of its user's customer (added by call() unless the
+// test writes its own); the tests of the rule itself send raw bodies.
 import { expect } from 'chai';
 import type * as soap from 'soap';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
 import { callNodeSoap, makeNodeSoapClient, type ClientOutcome } from '../support/clients.ts';
 import { makeAccount, makeCouponClass, makeCustomer, makeUser, mint } from '../support/factories.ts';
 
-type User = { id: string; authenticationToken: string; developerToken: string };
+type User = { id: string; authenticationToken: string; developerToken: string; customerId?: string };
 interface Pred {
   Field: string;
   Operator: string;
@@ -57,8 +60,17 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
 
   const codesOf = (labels: readonly Label[]): string[] => labels.map((l) => code[l]);
   const headers = (u: User) => ({ AuthenticationToken: u.authenticationToken, DeveloperToken: u.developerToken });
+  /** The body with the CustomerId Equals predicate of the user's customer first, unless it names a CustomerId. */
+  const withCustomer = (u: User, body: Body): Body => {
+    const given = body.Predicates?.Predicate ?? [];
+    if (given.some((x) => x.Field.toLowerCase() === 'customerid')) return body;
+    return { ...body, Predicates: { Predicate: [p('CustomerId', 'Equals', u.customerId!), ...given] } };
+  };
   const call = (u: User, body: Body): Promise<ClientOutcome<Rec>> =>
-    callNodeSoap<Rec>(t.endpoint, 'SearchCoupons', headers(u), body, client);
+    callNodeSoap<Rec>(t.endpoint, 'SearchCoupons', headers(u), withCustomer(u, body), client);
+  /** The XML of a CustomerId Equals predicate for raw envelopes. */
+  const customerXml = (id: string): string =>
+    `<e:Predicate><e:Field>CustomerId</e:Field><e:Operator>Equals</e:Operator><e:Value>${id}</e:Value></e:Predicate>`;
 
   /** The codes SearchCoupons returns, in order; fails the test on a fault. */
   async function search(body: Body, u: User = contoso.user): Promise<string[]> {
@@ -91,7 +103,7 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
 
     contoso.id = await makeCustomer(t, 'Contoso');
     contoso.accounts = [(await makeAccount(t, contoso.id)).id, (await makeAccount(t, contoso.id)).id];
-    contoso.user = await makeUser(t, contoso.id);
+    contoso.user = { ...(await makeUser(t, contoso.id)), customerId: contoso.id };
     for (const k of Object.values(CLASSES))
       await makeCouponClass(t, contoso.id, {
         name: k.name,
@@ -105,7 +117,7 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
       const k = CLASSES[label[0] as keyof typeof CLASSES];
       code[label] = (await mint(t, contoso.id, k.name, 1))[0]!;
     }
-    await markRedeemed(code.s1, contoso.accounts[0]!, at('2024-05-10'));
+    await markRedeemed(code.s1, contoso.accounts[0]!, '2024-05-10T15:30:00Z');
     await markRedeemed(code.p1, contoso.accounts[1]!, at('2024-08-20'));
     await markDispatched(code.s2, 'Alice@Example.com');
     await markDispatched(code.m1, 'bob@contoso.com');
@@ -114,7 +126,7 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
     // Another customer with a class of the same name, a redeemed coupon and a coupon sent to the same address.
     fabrikam.id = await makeCustomer(t, 'Fabrikam');
     fabrikam.account = (await makeAccount(t, fabrikam.id)).id;
-    fabrikam.user = await makeUser(t, fabrikam.id);
+    fabrikam.user = { ...(await makeUser(t, fabrikam.id)), customerId: fabrikam.id };
     await makeCouponClass(t, fabrikam.id, { name: 'Spring', start: at('2024-01-01'), end: at('2024-06-30') });
     await makeCouponClass(t, fabrikam.id, { name: 'Winter', type: 'Acquisition' });
     fabrikam.codes = [...(await mint(t, fabrikam.id, 'Spring', 2)), ...(await mint(t, fabrikam.id, 'Winter', 2))];
@@ -123,7 +135,7 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
 
     // A third customer with 105 coupons in two classes, for paging.
     const pagingId = await makeCustomer(t, 'Paging');
-    paging.user = await makeUser(t, pagingId);
+    paging.user = { ...(await makeUser(t, pagingId)), customerId: pagingId };
     await makeCouponClass(t, pagingId, { name: 'Alpha', start: at('2024-02-01') });
     await makeCouponClass(t, pagingId, { name: 'Beta', start: at('2024-01-01') });
     for (const [name, n] of [
@@ -169,6 +181,55 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
 
       expect(f.codes).to.deep.equal([106]);
       expect(f.detailRoot).to.equal('AdApiFaultDetail');
+    });
+
+    it('CustomerId Equals a customer that does not exist is refused with code 106', async () => {
+      const f = await fault(where(p('CustomerId', 'Equals', '9223372036854775807')));
+
+      expect(f.codes).to.deep.equal([106]);
+    });
+
+    it('CustomerId Equals the own customer and again another customer is refused with code 106', async () => {
+      const f = await fault(where(p('CustomerId', 'Equals', contoso.id), p('CustomerId', 'Equals', fabrikam.id)));
+
+      expect(f.codes).to.deep.equal([106]);
+    });
+
+    for (const [what, inner] of [
+      ['no Predicates at all', ''],
+      ['an empty Predicates list', '<b:Predicates/>'],
+      [
+        'a ClassName predicate but no CustomerId',
+        '<b:Predicates><e:Predicate><e:Field>ClassName</e:Field><e:Operator>Equals</e:Operator>' +
+          '<e:Value>Spring</e:Value></e:Predicate></b:Predicates>',
+      ],
+    ] as const)
+      it(`${what}: ApiFault 474, the required CustomerId predicate is missing`, async () => {
+        const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', inner, contoso.user));
+
+        expect(res.status).to.equal(500);
+        expect(res.body).to.match(/<(\w+:)?ApiFault\b/);
+        expect([...res.body.matchAll(/<Code>(\d+)<\/Code>/g)].map((m) => m[1])).to.deep.equal(['474']);
+        expect(res.body).to.not.include(code.s1);
+      });
+
+    it('AccountId Equals an account of another customer is refused with code 106, naming nothing of it', async () => {
+      const f = await fault(where(p('AccountId', 'Equals', fabrikam.account)));
+
+      expect(f.codes).to.deep.equal([106]);
+      expect(f.detailRoot).to.equal('AdApiFaultDetail');
+    });
+
+    it('AccountId Equals an account that does not exist gets the same 106', async () => {
+      const f = await fault(where(p('AccountId', 'Equals', '9223372036854775806')));
+
+      expect(f.codes).to.deep.equal([106]);
+    });
+
+    it('AccountId In the own accounts plus one of another customer is refused with code 106', async () => {
+      const f = await fault(where(p('AccountId', 'In', `${contoso.accounts[0]},${fabrikam.account}`)));
+
+      expect(f.codes).to.deep.equal([106]);
     });
   });
 
@@ -242,6 +303,46 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
         only('p1'),
       ],
       ['RedemptionDate LessThanEquals', () => [p('RedemptionDate', 'LessThanEquals', at('2024-06-01'))], only('s1')],
+      [
+        'RedemptionDate LessThanEquals a time earlier on the day of a redemption (the time of day is ignored)',
+        () => [p('RedemptionDate', 'LessThanEquals', '2024-05-10T08:00:00Z')],
+        only('s1'),
+      ],
+      [
+        'RedemptionDate GreaterThanEquals the last second of the day of a redemption (the time of day is ignored)',
+        () => [p('RedemptionDate', 'GreaterThanEquals', '2024-05-10T23:59:59Z')],
+        only('s1', 'p1'),
+      ],
+      [
+        'RedemptionDate GreaterThanEquals the day after a redemption',
+        () => [p('RedemptionDate', 'GreaterThanEquals', at('2024-05-11'))],
+        only('p1'),
+      ],
+      [
+        'StartDate GreaterThanEquals late on a class start day still includes that class (date only)',
+        () => [p('StartDate', 'GreaterThanEquals', '2024-04-01T23:59:59.999Z')],
+        only('m1', 'm2', 'p1', 'p2', 'b1'),
+      ],
+      [
+        'StartDate LessThanEquals the day before a class start, late in the day, excludes that class',
+        () => [p('StartDate', 'LessThanEquals', '2024-03-31T23:59:59Z')],
+        only('s1', 's2', 's3', 'q1'),
+      ],
+      [
+        'StartDate GreaterThanEquals a time that is a later UTC date than its local date (UTC date counts)',
+        () => [p('StartDate', 'GreaterThanEquals', '2024-03-31T22:00:00-05:00')],
+        only('m1', 'm2', 'p1', 'p2', 'b1'),
+      ],
+      [
+        'EndDate GreaterThanEquals the evening of a class end day includes that class (date only)',
+        () => [p('EndDate', 'GreaterThanEquals', '2024-12-31T18:00:00Z')],
+        only('p1', 'p2', 'b1'),
+      ],
+      [
+        'ExpirationDate GreaterThanEquals noon of an expiry day includes that class (date only)',
+        () => [p('ExpirationDate', 'GreaterThanEquals', '2025-06-30T12:00:00Z')],
+        only('p1', 'p2', 'b1'),
+      ],
       [
         'RedemptionDate GreaterThanEquals and LessThanEquals the same instant',
         () => [
@@ -341,8 +442,10 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
 
       expect(res.status).to.equal(500);
       const errors = [...res.body.matchAll(/<OperationError>(.*?)<\/OperationError>/g)].map((m) => m[1]!);
-      expect(errors.map((e) => /<Code>(\d+)<\/Code>/.exec(e)?.[1])).to.deep.equal(Array(6).fill('3030'));
-      expect(errors.map((e) => /<Details>Predicates\[(\d+)\]/.exec(e)?.[1])).to.deep.equal([
+      expect(errors.map((e) => /<Code>(\d+)<\/Code>/.exec(e)?.[1])).to.deep.equal(Array(7).fill('3030'));
+      // Seven predicates are more than the four allowed: that comes first, then each bad predicate by index.
+      expect(errors.map((e) => /<Details>Predicates(?:\[(\d+)\])?:/.exec(e)?.[1] ?? 'all')).to.deep.equal([
+        'all',
         '0',
         '1',
         '3',
@@ -350,6 +453,67 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
         '5',
         '6',
       ]);
+      expect(errors[0]).to.include('at most 4 predicates');
+    });
+
+    it('five predicates, each valid, are more than the four allowed: ApiFault 3030', async () => {
+      const f = await fault(
+        where(
+          p('CustomerId', 'Equals', contoso.id),
+          p('ClassName', 'Equals', 'Spring'),
+          p('IsRedeemed', 'Equals', 'false'),
+          p('StartDate', 'GreaterThanEquals', at('2024-01-01')),
+          p('StartDate', 'LessThanEquals', at('2024-12-31')),
+        ),
+      );
+
+      expect(f.codes).to.deep.equal([3030]);
+    });
+
+    it('four predicates, CustomerId among them, are accepted', async () => {
+      const codes = await search(
+        where(
+          p('CustomerId', 'Equals', contoso.id),
+          p('ClassName', 'Equals', 'Spring'),
+          p('StartDate', 'GreaterThanEquals', at('2024-01-01')),
+          p('IsRedeemed', 'Equals', 'false'),
+        ),
+      );
+
+      expect(codes).to.deep.equal(codesOf(['s2', 's3']));
+    });
+  });
+
+  describe('the number of values is capped, with code 3030 and never an internal error', () => {
+    const ids = (n: number, from: number): string => Array.from({ length: n }, (_, i) => String(from + i)).join(',');
+
+    it('a CouponCode In list of 1,000 codes, the visible ones among them, is accepted', async () => {
+      const many = [code.s1, code.b1, ...Array.from({ length: 998 }, (_, i) => `NOPE${i}`)].join(',');
+
+      expect(await search(where(p('CouponCode', 'In', many)))).to.deep.equal(codesOf(['s1', 'b1']));
+    });
+
+    it('a CouponCode In list of 1,001 codes → ApiFault 3030', async () => {
+      const f = await fault(where(p('CouponCode', 'In', ids(1001, 1))));
+
+      expect(f.codes).to.deep.equal([3030]);
+      expect(f.detailRoot).to.equal('ApiFault');
+    });
+
+    it('two In lists of 600 values (1,200 in all) → ApiFault 3030', async () => {
+      const f = await fault(where(p('CouponCode', 'In', ids(600, 1)), p('ClassName', 'In', ids(600, 1))));
+
+      expect(f.codes).to.deep.equal([3030]);
+    });
+
+    it('11 AccountId In lists of 1,000 ids answer ApiFault 3030, not code 0', async () => {
+      const lists = Array.from({ length: 11 }, (_, i) => p('AccountId', 'In', ids(1000, 1 + i * 1000)));
+
+      const f = await fault(where(...lists));
+
+      expect(f.codes).to.not.include(0);
+      expect(new Set(f.codes)).to.deep.equal(new Set([3030]));
+      expect(f.detailRoot).to.equal('ApiFault');
     });
   });
 
@@ -434,6 +598,32 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
       expect(codes).to.deep.equal(codesOf(['b1', 'p2', 'p1', 's3', 's2', 's1', 'q1']));
     });
 
+    it('only the first OrderBy is applied: a second one is ignored', async () => {
+      const codes = await search({
+        Ordering: {
+          OrderBy: [
+            { Field: 'CouponClassName', Order: 'Ascending' },
+            { Field: 'CouponStartDate', Order: 'Descending' },
+          ],
+        },
+      });
+
+      expect(codes).to.deep.equal(codesOf(byClassName));
+    });
+
+    it('a second OrderBy that would be invalid is ignored too (no 3031)', async () => {
+      const codes = await search({
+        Ordering: {
+          OrderBy: [
+            { Field: 'Id', Order: 'Descending' },
+            { Field: 'Name', Order: 'Ascending' },
+          ],
+        },
+      });
+
+      expect(codes).to.deep.equal(codesOf([...CONTOSO].reverse()));
+    });
+
     for (const field of ['Name', 'Number', 'LifeCycleStatus'])
       it(`OrderByField ${field} (valid in the WSDL, meaningless for coupons) → ApiFault 3031`, async () => {
         const f = await fault(order(field, 'Ascending'));
@@ -450,7 +640,14 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
     });
 
     it('without PageInfo the first 100 coupons come back, in mint order', async () => {
-      const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', '', paging.user));
+      const res = await postSoap(
+        t.endpoint,
+        soapRequest(
+          'SearchCoupons',
+          `<b:Predicates>${customerXml(paging.user.customerId!)}</b:Predicates>`,
+          paging.user,
+        ),
+      );
       const codes = [...res.body.matchAll(/<(?:\w+:)?CouponCode>([^<]*)</g)].map((m) => m[1]);
 
       expect(res.status).to.equal(200);

@@ -2,7 +2,15 @@
 import { expect } from 'chai';
 import { callZeep, type SoapHeaders } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { makeAccount, makeCouponClass, makeCustomer, makeUser, mint } from '../support/factories.ts';
+import {
+  customerIdPredicate,
+  customerOfUser,
+  makeAccount,
+  makeCouponClass,
+  makeCustomer,
+  makeUser,
+  mint,
+} from '../support/factories.ts';
 
 type Rec = Record<string, unknown>;
 const headersOf = (u: { authenticationToken: string; developerToken: string }): SoapHeaders => ({
@@ -18,8 +26,11 @@ describe('SearchCoupons across customers', function () {
   });
   after(async () => t.close());
 
-  async function search(h: SoapHeaders): Promise<Rec[]> {
-    const out = await callZeep(t.endpoint, 'SearchCoupons', h, {});
+  async function search(h: SoapHeaders, user: { id: string }): Promise<Rec[]> {
+    const customer = await customerOfUser(t, user);
+    const out = await callZeep(t.endpoint, 'SearchCoupons', h, {
+      Predicates: { Predicate: [customerIdPredicate(customer)] },
+    });
     expect(out.kind, JSON.stringify(out)).to.equal('result');
     if (out.kind !== 'result') return [];
     const coupons = ((out.result as Rec).Coupons as Rec | null)?.Coupon;
@@ -47,7 +58,7 @@ describe('SearchCoupons across customers', function () {
       expect(r.kind, JSON.stringify(r)).to.equal('result');
     }
 
-    const seenByOwner = await search(headersOf(ownerUser));
+    const seenByOwner = await search(headersOf(ownerUser), ownerUser);
     const byCode = new Map(seenByOwner.map((c) => [c.CouponCode, c]));
     expect([...byCode.keys()]).to.have.members([billed, foreign]);
     expect(byCode.get(billed)!.IsRedeemed).to.equal(true);
@@ -58,11 +69,11 @@ describe('SearchCoupons across customers', function () {
       true,
     );
 
-    const seenByOther = await search(headersOf(otherUser));
+    const seenByOther = await search(headersOf(otherUser), otherUser);
     expect(seenByOther.map((c) => c.CouponCode)).to.have.members([billed, foreign]);
     for (const c of seenByOther) expect((c.RedemptionInfo as Rec).AccountId).to.not.equal(null);
 
     const stranger = await makeUser(t, await makeCustomer(t, 'Stranger'));
-    expect(await search(headersOf(stranger))).to.deep.equal([]);
+    expect(await search(headersOf(stranger), stranger)).to.deep.equal([]);
   });
 });

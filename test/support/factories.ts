@@ -58,3 +58,20 @@ export async function makeWorld(t: TestApp, overrides: { role?: string; currency
   const user = await makeUser(t, customerId, overrides.role ? { role: overrides.role } : {});
   return { customerId, accountId: account.id, accountNumber: account.number, user };
 }
+
+/** The customer a user belongs to: SearchCoupons requires a CustomerId Equals predicate naming it. */
+export async function customerOfUser(t: TestApp, user: { id: string }): Promise<string> {
+  const row = (await t.db.knex('users').where({ id: user.id }).first('customer_id')) as { customer_id: string };
+  return String(row.customer_id);
+}
+
+/** SearchCoupons' required predicate, for clients built from the WSDL. */
+export const customerIdPredicate = (customerId: string): { Field: string; Operator: string; Value: string } => ({
+  Field: 'CustomerId',
+  Operator: 'Equals',
+  Value: customerId,
+});
+
+/** SearchCoupons' required predicate as XML (prefix e: is the Entities namespace of soapRequest()). */
+export const customerIdPredicateXml = (customerId: string): string =>
+  `<e:Predicate><e:Field>CustomerId</e:Field><e:Operator>Equals</e:Operator><e:Value>${customerId}</e:Value></e:Predicate>`;

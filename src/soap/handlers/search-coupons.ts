@@ -1,10 +1,9 @@
-// SearchCoupons: request → service → Coupon values.
+// SearchCoupons: request → service → Coupon values. What the user may not see is already removed by the service.
 import { fromMinor } from '../../money.ts';
-import type { Offer } from '../../rules/index.ts';
 import { trimDecimal } from '../../repositories/tables.ts';
 import {
   searchCoupons,
-  type CouponSearchRow,
+  type FoundCoupon,
   type OrderByInput,
   type PredicateInput,
 } from '../../services/search-coupons.ts';
@@ -12,47 +11,45 @@ import { list, num, str, type OperationHandler } from '../context.ts';
 import type { DObject } from '../xml-decode.ts';
 import type { XObject } from '../xml-writer.ts';
 
-function couponValue(r: CouponSearchRow, offer: Offer | undefined, withClaim: boolean): XObject {
-  const redeemed = r.redeemed_account_id !== null;
+function couponValue(c: FoundCoupon): XObject {
+  const r = c.redemption;
   return {
-    CouponCode: r.code,
-    ClassName: r.class_name,
-    CouponType: r.coupon_type,
-    Amount: fromMinor(r.amount_minor, r.currency),
-    SpendThreshold: fromMinor(r.spend_threshold_minor, r.currency),
-    CurrencyCode: r.currency,
-    PercentOff: r.percent_off === null ? null : trimDecimal(r.percent_off),
-    ActiveDuration: r.active_days,
-    ExpirationDate: r.expiration_date,
-    StartDate: r.start_date,
-    EndDate: r.end_date,
-    SendToEmail: r.send_to_email,
-    SendToDate: r.send_to_date,
-    IsRedeemed: redeemed,
-    RedemptionInfo:
-      redeemed && offer
-        ? {
-            AccountId: r.redeemed_account_id,
-            AccountNumber: r.r_number,
-            SpendToThreshold: fromMinor(offer.spendToThreshold, r.currency),
-            Balance: fromMinor(offer.balance, r.currency),
-            CurrencyCode: r.r_currency,
-            RedemptionDate: r.redemption_date,
-            ExpirationDate: offer.expiresAt === null ? null : new Date(offer.expiresAt),
-            ActivationDate: offer.activatedAt === null ? null : new Date(offer.activatedAt),
-          }
-        : null,
-    ClaimInfo:
-      withClaim && r.claimed_account_id !== null
-        ? { AccountId: r.claimed_account_id, AccountNumber: r.c_number, ClaimDate: r.claim_date }
-        : undefined,
+    CouponCode: c.code,
+    ClassName: c.className,
+    CouponType: c.couponType,
+    Amount: fromMinor(c.amountMinor, c.currency),
+    SpendThreshold: fromMinor(c.spendThresholdMinor, c.currency),
+    CurrencyCode: c.currency,
+    PercentOff: c.percentOff === null ? null : trimDecimal(c.percentOff),
+    ActiveDuration: c.activeDays,
+    ExpirationDate: c.expirationDate,
+    StartDate: c.startDate,
+    EndDate: c.endDate,
+    SendToEmail: c.sendToEmail,
+    SendToDate: c.sendToDate,
+    IsRedeemed: c.isRedeemed,
+    RedemptionInfo: r
+      ? {
+          AccountId: r.accountId,
+          AccountNumber: r.accountNumber,
+          SpendToThreshold: fromMinor(r.offer.spendToThreshold, c.currency),
+          Balance: fromMinor(r.offer.balance, c.currency),
+          CurrencyCode: r.currency,
+          RedemptionDate: r.redemptionDate,
+          ExpirationDate: r.offer.expiresAt === null ? null : new Date(r.offer.expiresAt),
+          ActivationDate: r.offer.activatedAt === null ? null : new Date(r.offer.activatedAt),
+        }
+      : null,
+    ClaimInfo: c.claim
+      ? { AccountId: c.claim.accountId, AccountNumber: c.claim.accountNumber, ClaimDate: c.claim.claimDate }
+      : undefined,
   };
 }
 
 export const searchCouponsHandler: OperationHandler = async (ctx, req) => {
   const page = req.PageInfo as DObject | null | undefined;
   const fields = req.ReturnAdditionalFields;
-  const result = await searchCoupons(
+  const coupons = await searchCoupons(
     ctx.knex,
     ctx.principal,
     {
@@ -70,11 +67,5 @@ export const searchCouponsHandler: OperationHandler = async (ctx, req) => {
     },
     ctx.now,
   );
-  return {
-    Coupons: {
-      Coupon: result.rows.map((r) =>
-        couponValue(r, result.showRedemption(r) ? result.offers.get(r.id) : undefined, result.returnClaimInfo),
-      ),
-    },
-  };
+  return { Coupons: { Coupon: coupons.map(couponValue) } };
 };
