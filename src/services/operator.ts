@@ -26,6 +26,7 @@ export function requireId(v: unknown, what: string): string {
 function requireText(v: unknown, what: string, max = 200): string {
   if (typeof v !== 'string' || v.trim() === '') throw new InputError(`${what} is required`);
   if (v.length > max) throw new InputError(`${what} is longer than ${max} characters`);
+  if (v.includes('\u0000')) throw new InputError(`${what} must not contain NUL characters`);
   return v.trim();
 }
 function optionalDate(v: unknown, what: string): Date | null {
