@@ -1,5 +1,7 @@
 // One clock for the whole service (STYLE 2). Services read `now` once per request and pass it down.
 import type { Knex } from 'knex';
+import { addCalendarDuration, type CalendarDuration } from './datetime.ts';
+import { decideClockMove } from './rules/test-clock.ts';
 
 export interface Clock {
   now(): Promise<Date>;
@@ -9,9 +11,13 @@ export interface Clock {
 
 export const systemClock: Clock = { now: async () => new Date(), adjustable: false };
 
+/** Setting the test clock to a time before its current time (SPEC §6: it only moves forward). */
+export class ClockMovesBackError extends Error {}
+
 /**
  * A simulated clock like a payments test clock: system time plus an offset kept in the database, so every
- * instance and every rule sees the same simulated now.
+ * instance and every rule sees the same simulated now. It only moves forward; `reset` discards it (like deleting
+ * a payments test clock and creating a new one), which is the one way back.
  */
 export class TestClock implements Clock {
   readonly adjustable = true;
@@ -25,14 +31,37 @@ export class TestClock implements Clock {
   async now(): Promise<Date> {
     return new Date(Date.now() + (await this.offsetMs()));
   }
-  async set(target: Date): Promise<Date> {
-    const offset = target.getTime() - Date.now();
-    await this.knex('test_clock').insert({ id: 1, offset_ms: offset }).onConflict('id').merge();
-    return target;
+
+  /** Moves to `target(now)` under the clock row's lock, so concurrent moves are applied one after the other. */
+  private async move(target: (now: Date) => Date): Promise<Date> {
+    return this.knex.transaction(async (tx) => {
+      await tx('test_clock').insert({ id: 1, offset_ms: 0 }).onConflict('id').ignore();
+      const row = (await tx('test_clock').where({ id: 1 }).forUpdate().first('offset_ms')) as { offset_ms: string };
+      const wall = Date.now();
+      const decision = decideClockMove(
+        new Date(wall + Number(row.offset_ms)),
+        target(new Date(wall + Number(row.offset_ms))),
+      );
+      if (decision.kind === 'refuse') throw new ClockMovesBackError(decision.reason);
+      await tx('test_clock')
+        .where({ id: 1 })
+        .update({ offset_ms: decision.to.getTime() - wall });
+      return decision.to;
+    });
   }
-  async advance(ms: number): Promise<Date> {
-    await this.knex('test_clock').insert({ id: 1, offset_ms: 0 }).onConflict('id').ignore();
-    await this.knex('test_clock').where({ id: 1 }).increment('offset_ms', ms);
-    return this.now();
+  /** Sets the simulated now; a time before the current simulated now is refused (ClockMovesBackError). */
+  async set(target: Date): Promise<Date> {
+    return this.move(() => target);
+  }
+  /** Advances by a duration; months and years are calendar months and years. */
+  async advance(duration: CalendarDuration): Promise<Date> {
+    return this.move((now) => addCalendarDuration(now, duration));
+  }
+  /** Discards the simulated time: back to the system clock, or a new simulated clock starting at `at`. */
+  async reset(at: Date | null): Promise<Date> {
+    const wall = Date.now();
+    const offset = at === null ? 0 : at.getTime() - wall;
+    await this.knex('test_clock').insert({ id: 1, offset_ms: offset }).onConflict('id').merge();
+    return new Date(wall + offset);
   }
 }

@@ -56,3 +56,28 @@ export function fromMinor(minor: number | string | bigint, currency: string): st
   const frac = digits === 0 ? '' : (abs % scale).toString().padStart(digits, '0').replace(/0+$/, '');
   return `${neg ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
 }
+
+const DECIMAL = /^(\d{1,15})(?:\.(\d{1,18}))?$/;
+
+/**
+ * An operator amount (SPEC §6): decimal text ("12.5") or a JSON number, positive (or zero when `allowZero`), with at
+ * most the currency's minor-unit decimals, in minor units. Signs, exponents ("1e3"), hexadecimal, NaN, Infinity,
+ * blanks and anything but a string or a number are refused with a MoneyError saying why.
+ */
+export function parseAmount(value: unknown, currency: string, options: { allowZero?: boolean } = {}): number {
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new MoneyError(`${String(value)} is not an amount`);
+    text = String(value); // 1e21 and 1e-7 stay exponents here and are refused below
+  } else if (typeof value === 'string') {
+    text = value;
+  } else {
+    throw new MoneyError(value === undefined || value === null ? 'is required' : 'must be a decimal number');
+  }
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  const m = DECIMAL.exec(text);
+  if (!m) throw new MoneyError(`'${shown}' is not a positive decimal amount`);
+  const minor = toMinor(text, currency);
+  if (minor === 0 && !options.allowZero) throw new MoneyError(`'${shown}' is not a positive decimal amount`);
+  return minor;
+}

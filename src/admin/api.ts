@@ -9,7 +9,7 @@ import type { Logger } from '../log.ts';
 import * as offers from '../services/offer-operations.ts';
 import { listOutbox, outboxStatus } from '../mail/outbox-store.ts';
 import * as operator from '../services/operator.ts';
-import { ClockNotAdjustableError, setClock } from './clock-route.ts';
+import { ClockNotAdjustableError, resetClock, setClock, showClock } from './clock-route.ts';
 
 export interface AdminDeps {
   readonly knex: Knex;
@@ -42,6 +42,8 @@ const ROUTES: readonly (readonly [string, RegExp, Route])[] = [
   ['POST', /^\/admin\/spend$/, async (b, _p, d) => offers.recordSpend(d.knex, b, await d.clock.now())],
   ['POST', /^\/admin\/spend\/batch$/, async (b, _p, d) => offers.recordSpendBatch(d.knex, b, await d.clock.now())],
   ['POST', /^\/admin\/clock$/, (b, _p, d) => setClock(d.clock, b)],
+  ['GET', /^\/admin\/clock$/, (_b, _p, d) => showClock(d.clock)],
+  ['POST', /^\/admin\/clock\/reset$/, (b, _p, d) => resetClock(d.clock, b)],
 ];
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -86,6 +88,11 @@ export function createAdminApi(
       send(res, 200, await route[2](body, params, deps));
     } catch (e) {
       if (e instanceof InputError || e instanceof SyntaxError) return send(res, 400, { error: e.message });
+      if (e instanceof TypeError && (e as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA')
+        return send(res, 400, { error: 'the body must be UTF-8 JSON' });
+      // A value the validators let through but PostgreSQL cannot store (data exception, SQLSTATE class 22).
+      if (/^22/.test(String((e as { code?: unknown }).code ?? '')))
+        return send(res, 400, { error: 'a value in the request cannot be stored' });
       if (e instanceof NotFoundError) return send(res, 404, { error: e.message });
       if (e instanceof ClockNotAdjustableError) return send(res, 409, { error: e.message });
       if (e instanceof BodyTooLargeError) return send(res, 413, { error: 'body too large' });

@@ -12,6 +12,8 @@ interface Command {
   readonly usage: string;
   /** Builds the request body from flags and positionals (defaults to the mapped flags). */
   readonly body?: (flags: Flags, positionals: string[]) => Record<string, unknown>;
+  /** How many positional arguments the command takes, [min, max] (default: one with a body, else none). */
+  readonly positionals?: readonly [number, number];
 }
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -103,8 +105,13 @@ const COMMANDS: readonly Command[] = [
     words: ['spend', 'record'],
     method: 'POST',
     path: () => '/admin/spend',
-    flags: { account: ['string', 'account', true], amount: ['string', 'amount', true], at: ['string', 'at'] },
-    usage: 'billing spend record --account ID --amount A [--at ISO]',
+    flags: {
+      account: ['string', 'account', true],
+      amount: ['string', 'amount', true],
+      at: ['string', 'at'],
+      'transaction-id': ['string', 'transactionId'],
+    },
+    usage: 'billing spend record --account ID --amount A [--at ISO] [--transaction-id T]',
   },
   {
     words: ['offers'],
@@ -136,6 +143,22 @@ const COMMANDS: readonly Command[] = [
     body: (_f, pos) => ({ advance: pos[0] }),
     usage: 'billing clock advance P1D',
   },
+  {
+    words: ['clock', 'reset'],
+    method: 'POST',
+    path: () => '/admin/clock/reset',
+    flags: {},
+    positionals: [0, 1],
+    body: (_f, pos) => (pos[0] === undefined ? {} : { at: pos[0] }),
+    usage: 'billing clock reset [ISO]',
+  },
+  {
+    words: ['clock', 'show'],
+    method: 'GET',
+    path: () => '/admin/clock',
+    flags: {},
+    usage: 'billing clock show',
+  },
 ];
 
 class UsageError extends Error {}
@@ -158,7 +181,9 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
   const flags = parsed.values as Flags;
   for (const [name, [, , required]] of Object.entries(cmd.flags))
     if (required && flags[name] === undefined) throw new UsageError(`--${name} is required`);
-  if (cmd.body && parsed.positionals.length !== 1) throw new UsageError(`expected one argument: ${cmd.usage}`);
+  const [min, max] = cmd.positionals ?? (cmd.body ? [1, 1] : [0, 0]);
+  if (parsed.positionals.length < min || parsed.positionals.length > max)
+    throw new UsageError(`unexpected arguments: ${cmd.usage}`);
   const url = String(flags.url ?? env.BILLING_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   const key = flags['admin-key'] ?? env.BILLING_ADMIN_KEY;
   if (!key) throw new UsageError('the admin key is required: --admin-key or BILLING_ADMIN_KEY');

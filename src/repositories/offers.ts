@@ -13,6 +13,7 @@ export interface DbEventRow {
   coupon_id: string | null;
   amount_minor: string | null;
   terms: OfferTerms | null;
+  transaction_id: string | null;
   recorded_at: Date;
 }
 interface DbLedgerRow {
@@ -33,6 +34,8 @@ export interface NewEvent {
   readonly couponId?: string | null;
   readonly amountMinor?: number | null;
   readonly terms?: OfferTerms | null;
+  /** A spend's idempotency key, unique per account (SPEC §6 --transaction-id). */
+  readonly transactionId?: string | null;
 }
 
 /** Appends events (in the given order, which becomes their arrival order) and returns the stored rows. */
@@ -51,10 +54,28 @@ export async function insertEvents(
         coupon_id: e.couponId ?? null,
         amount_minor: e.amountMinor ?? null,
         terms: e.terms ? JSON.stringify(e.terms) : null,
+        transaction_id: e.transactionId ?? null,
       })),
       '*',
     )) as DbEventRow[];
     out.push(...rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)));
+  }
+  return out;
+}
+
+/** The ids of the account's events already recorded under these transaction ids (transaction id → event id). */
+export async function findTransactions(
+  tx: Knex.Transaction,
+  accountId: string,
+  transactionIds: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < transactionIds.length; i += 1000) {
+    const rows = (await tx(OT.events)
+      .where({ account_id: accountId })
+      .whereIn('transaction_id', transactionIds.slice(i, i + 1000))
+      .select('id', 'transaction_id')) as { id: string; transaction_id: string }[];
+    for (const r of rows) out.set(r.transaction_id, r.id);
   }
   return out;
 }

@@ -2,12 +2,14 @@
 // listing an account's offers as of now.
 import type { Knex } from 'knex';
 import { InputError, NotFoundError } from '../errors.ts';
-import { fromMinor, MoneyError, toMinor } from '../money.ts';
+import { fromMinor } from '../money.ts';
+import { findTransactions } from '../repositories/offers.ts';
 import { T, type DbAccountRow, type DbCouponRow } from '../repositories/tables.ts';
+import { decideSpends } from '../rules/spend-dedup.ts';
 import { inTransaction } from '../repositories/transaction.ts';
 import { lockAccount, offersAsOf, recordAccountEvent, recordAccountEvents } from './account-events.ts';
 import { normalizeCode } from './coupon-codes.ts';
-import { findAccount, requireId } from './operator.ts';
+import { findAccount, requireAmount, requireDate, requireId } from './operator.ts';
 
 const accountId = (v: unknown): string => requireId(v, 'account');
 
@@ -21,79 +23,148 @@ export interface SpendInput {
   account?: unknown;
   amount?: unknown;
   at?: unknown;
+  /** The partner's idempotency key, unique per account: a repeat is accepted, ignored and reported. */
+  transactionId?: unknown;
 }
 
-function spendTime(v: unknown, now: Date): Date {
+/** What happened to one spend: the event that records it, and whether it repeated a transaction id. */
+export interface SpendOutcome {
+  id: string;
+  duplicate: boolean;
+}
+
+function spendTime(v: unknown, now: Date, what: string): Date {
   if (v === undefined || v === null || v === '') return now;
-  const d = typeof v === 'string' ? new Date(v) : null;
-  if (!d || Number.isNaN(d.getTime())) throw new InputError('at must be an ISO 8601 date-time');
-  if (d.getTime() > now.getTime()) throw new InputError('at must not be in the future');
+  const d = requireDate(v, what);
+  if (d.getTime() > now.getTime()) throw new InputError(`${what} must not be in the future`);
   return d;
 }
 
-/** Records spend of an account at a time (default now): an amount in the account currency. */
-export async function recordSpend(knex: Knex, input: SpendInput, now: Date): Promise<{ id: string }> {
-  const id = accountId(input.account);
-  const at = spendTime(input.at, now);
-  return inTransaction(knex, async (tx) => {
-    // Spend makes the customer no longer new (Acquisition, 4506): share-lock the customer so a redemption that is
-    // checking that right now (it holds the customer row for update) is ordered before or after this spend.
-    await tx.raw(
-      `SELECT 1 FROM ${T.customers} WHERE id = (SELECT customer_id FROM ${T.accounts} WHERE id = ?) FOR SHARE`,
-      [id],
-    );
-    const account = await lockExisting(tx, id);
-    let minor: number;
-    try {
-      minor = toMinor(String(input.amount ?? ''), account.currency.trim());
-    } catch (e) {
-      throw new InputError(`amount: ${(e as MoneyError).message}`);
-    }
-    const row = await recordAccountEvent(tx, id, { kind: 'spend', at, amountMinor: minor });
-    return { id: row.id };
-  });
+export const MAX_TRANSACTION_ID = 255;
+function transactionId(v: unknown, what: string): string | null {
+  if (v === undefined || v === null) return null;
+  // eslint-disable-next-line no-control-regex
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_TRANSACTION_ID || /[\u0000-\u001f\u007f]/.test(v))
+    throw new InputError(`${what} must be text of 1 to ${MAX_TRANSACTION_ID} characters without control characters`);
+  return v;
 }
 
-export const MAX_SPEND_BATCH = 10_000;
+interface SpendItem {
+  readonly index: number;
+  readonly account: string;
+  readonly amount: unknown;
+  readonly at: Date;
+  readonly transactionId: string | null;
+  /** Field name prefix in error messages: '' for a single spend, 'events[3].' in a batch. */
+  readonly field: string;
+}
+
+function spendItem(e: SpendInput, index: number, field: string, now: Date): SpendItem {
+  return {
+    index,
+    field,
+    account: requireId(e.account, `${field}account`),
+    amount: e.amount,
+    at: spendTime(e.at, now, `${field}at`),
+    transactionId: transactionId(e.transactionId, `${field}transactionId`),
+  };
+}
+
+const byId = (a: string, b: string): number => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
 
 /**
- * Records many spends in one transaction (the ingestion path for partners reporting spend in bulk): each account's
- * spends are applied with one state read and write. Accounts are locked in id order so concurrent batches cannot
- * deadlock; any invalid item refuses the whole batch, so nothing is half-recorded.
+ * Records the items in one transaction; returns one outcome per item index. Accounts are locked in id order so
+ * concurrent calls cannot deadlock, and the account lock also orders concurrent repeats of one transaction id (on
+ * any instance), so exactly one of them records it. Any invalid item refuses the whole call: nothing is
+ * half-recorded. Duplicates add no event, no ledger entry and no replay.
  */
-export async function recordSpendBatch(knex: Knex, input: { events?: unknown }, now: Date): Promise<{ count: number }> {
-  if (!Array.isArray(input.events) || input.events.length === 0)
-    throw new InputError('events must be a non-empty list');
-  if (input.events.length > MAX_SPEND_BATCH) throw new InputError(`at most ${MAX_SPEND_BATCH} events per batch`);
-  const items = (input.events as SpendInput[]).map((e, i) => {
-    if (typeof e !== 'object' || e === null) throw new InputError(`events[${i}] must be an object`);
-    return { account: accountId(e.account), amount: e.amount, at: spendTime(e.at, now), index: i };
-  });
-  const byAccount = new Map<string, typeof items>();
+async function recordSpends(knex: Knex, items: readonly SpendItem[]): Promise<SpendOutcome[]> {
+  const byAccount = new Map<string, SpendItem[]>();
   for (const it of items) byAccount.set(it.account, [...(byAccount.get(it.account) ?? []), it]);
-  const ids = [...byAccount.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  const ids = [...byAccount.keys()].sort(byId);
   return inTransaction(knex, async (tx) => {
+    // Spend makes the customer no longer new (Acquisition, 4506): share-lock the customers so a redemption that is
+    // checking that right now (it holds the customer row for update) is ordered before or after this spend.
     await tx.raw(
       `SELECT 1 FROM ${T.customers} WHERE id IN (SELECT customer_id FROM ${T.accounts} WHERE id IN (${ids.map(() => '?').join(',')})) ORDER BY id FOR SHARE`,
       ids,
     );
+    const outcomes: SpendOutcome[] = new Array<SpendOutcome>(items.length);
     for (const id of ids) {
       const account = await lockExisting(tx, id);
-      const events = byAccount.get(id)!.map((it) => {
-        try {
-          return {
-            kind: 'spend' as const,
+      const mine = byAccount.get(id)!;
+      const amounts = mine.map((it) => requireAmount(it.amount, account.currency.trim(), `${it.field}amount`));
+      const given = mine.flatMap((it) => (it.transactionId === null ? [] : [it.transactionId]));
+      const known = given.length === 0 ? new Map<string, string>() : await findTransactions(tx, id, given);
+      const decisions = decideSpends(
+        mine.map((it) => it.transactionId),
+        known,
+      );
+      // Stored in time order (a stable sort, as recordAccountEvents does), so rows[k] is fresh[k]'s event.
+      const fresh = mine
+        .map((it, k) => ({ it, amountMinor: amounts[k]!, decision: decisions[k]! }))
+        .filter((x) => x.decision.kind === 'record')
+        .sort((a, b) => a.it.at.getTime() - b.it.at.getTime());
+      if (fresh.length > 0) {
+        const rows = await recordAccountEvents(
+          tx,
+          id,
+          fresh.map(({ it, amountMinor }) => ({
+            kind: 'spend',
             at: it.at,
-            amountMinor: toMinor(String(it.amount ?? ''), account.currency.trim()),
-          };
-        } catch (e) {
-          throw new InputError(`events[${it.index}].amount: ${(e as MoneyError).message}`);
-        }
+            amountMinor,
+            transactionId: it.transactionId,
+          })),
+        );
+        fresh.forEach(({ it }, k) => (outcomes[it.index] = { id: rows[k]!.id, duplicate: false }));
+      }
+      mine.forEach((it, k) => {
+        const d = decisions[k]!;
+        if (d.kind === 'duplicateOfEvent') outcomes[it.index] = { id: d.eventId, duplicate: true };
+        if (d.kind === 'duplicateOfItem')
+          outcomes[it.index] = { id: outcomes[mine[d.index]!.index]!.id, duplicate: true };
       });
-      await recordAccountEvents(tx, id, events);
     }
-    return { count: items.length };
+    return outcomes;
   });
+}
+
+/**
+ * Records spend of an account at a time (default now): an amount in the account currency. With a transactionId
+ * already recorded for the account, nothing is recorded and the answer is the original event with duplicate: true.
+ */
+export async function recordSpend(knex: Knex, input: SpendInput, now: Date): Promise<SpendOutcome> {
+  const [outcome] = await recordSpends(knex, [spendItem(input, 0, '', now)]);
+  return outcome!;
+}
+
+export const MAX_SPEND_BATCH = 10_000;
+
+export interface SpendBatchOutcome {
+  /** Items accepted (recorded or duplicates). */
+  count: number;
+  recorded: number;
+  duplicates: number;
+  /** One per item, in request order. */
+  results: SpendOutcome[];
+}
+
+/**
+ * Records many spends in one transaction (the ingestion path for partners reporting spend in bulk): each account's
+ * spends are applied with one state read and write. Each item reports whether it repeated a transaction id
+ * (recorded before, or earlier in the same batch); any invalid item refuses the whole batch.
+ */
+export async function recordSpendBatch(knex: Knex, input: { events?: unknown }, now: Date): Promise<SpendBatchOutcome> {
+  if (!Array.isArray(input.events) || input.events.length === 0)
+    throw new InputError('events must be a non-empty list');
+  if (input.events.length > MAX_SPEND_BATCH) throw new InputError(`at most ${MAX_SPEND_BATCH} events per batch`);
+  const items = (input.events as unknown[]).map((e, i) => {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new InputError(`events[${i}] must be an object`);
+    return spendItem(e as SpendInput, i, `events[${i}].`, now);
+  });
+  const results = await recordSpends(knex, items);
+  const duplicates = results.filter((r) => r.duplicate).length;
+  return { count: results.length, recorded: results.length - duplicates, duplicates, results };
 }
 
 /** Adds the account's primary payment method; offers waiting for one become Active/Pending (rule 3). */

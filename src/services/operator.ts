@@ -1,10 +1,10 @@
 // Operator use cases behind the admin API and the `billing` CLI (SPEC §6): customers, accounts, users,
 // coupon classes and minting.
 import type { Knex } from 'knex';
-import { parseDateTime } from '../datetime.ts';
+import { parseStrictDateTime } from '../datetime.ts';
 import { InputError, NotFoundError } from '../errors.ts';
 import { isValidEmailAddress } from '../mail/address.ts';
-import { isCurrencyCode, MoneyError, toMinor } from '../money.ts';
+import { isCurrencyCode, MoneyError, parseAmount } from '../money.ts';
 import { T, type CouponType, type DbAccountRow, type DbClassRow, type Role } from '../repositories/tables.ts';
 import { inTransaction, isUniqueViolation } from '../repositories/transaction.ts';
 import { hashPassword, newToken, tokenHash } from '../secrets.ts';
@@ -14,40 +14,45 @@ import { newCouponCode } from './coupon-codes.ts';
 const ROLES: readonly Role[] = ['SuperAdmin', 'Standard', 'ViewOnly'];
 const TYPES: readonly CouponType[] = ['Acquisition', 'Retention'];
 export const MAX_MINT = 100_000;
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
 export function requireId(v: unknown, what: string): string {
   const s = typeof v === 'number' ? String(v) : v;
-  if (typeof s !== 'string' || !/^[1-9]\d{0,18}$/.test(s))
+  // Ids are PostgreSQL bigints: a larger number is refused here rather than failing in the database.
+  if (typeof s !== 'string' || !/^[1-9]\d{0,18}$/.test(s) || BigInt(s) > MAX_BIGINT)
     throw new InputError(`${what} must be a positive integer id`);
   return s;
 }
 function requireText(v: unknown, what: string, max = 200): string {
   if (typeof v !== 'string' || v.trim() === '') throw new InputError(`${what} is required`);
   if (v.length > max) throw new InputError(`${what} is longer than ${max} characters`);
+  if (v.includes('\u0000')) throw new InputError(`${what} must not contain NUL characters`);
   return v.trim();
 }
 function optionalDate(v: unknown, what: string): Date | null {
   if (v === undefined || v === null || v === '') return null;
-  // Strictly ISO 8601 (`new Date` would roll 2026-02-30 over into March): a date alone is midnight UTC, a
-  // date-time without a zone is UTC, and a +hhmm offset is read as +hh:mm.
-  const text = typeof v === 'string' ? v.trim() : '';
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-  const d = parseDateTime(iso);
-  if (!d) throw new InputError(`${what} must be an ISO 8601 date-time`);
+  return requireDate(v, what);
+}
+/** A strict operator date-time (SPEC §6); `new Date` would roll 2026-02-30 over into March. */
+export function requireDate(v: unknown, what: string): Date {
+  const d = parseStrictDateTime(v);
+  if (!d) throw new InputError(`${what} must be an ISO 8601 date-time with a zone, such as 2026-01-31T00:00:00Z`);
   return d;
 }
 function optionalInt(v: unknown, what: string, min: number, max: number): number | null {
   if (v === undefined || v === null || v === '') return null;
-  const n = typeof v === 'string' ? Number(v) : v;
+  const n = typeof v === 'string' ? (/^\d{1,16}$/.test(v) ? Number(v) : NaN) : v;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
     throw new InputError(`${what} must be an integer in ${min}..${max}`);
   return n;
 }
-function money(v: unknown, currency: string, what: string): number {
+/** An operator amount: positive (or zero when allowed), with at most the currency's decimals, in minor units. */
+export function requireAmount(v: unknown, currency: string, what: string, allowZero = false): number {
   try {
-    return toMinor(String(v ?? ''), currency);
+    return parseAmount(v, currency, { allowZero });
   } catch (e) {
-    throw new InputError(`${what}: ${(e as MoneyError).message}`);
+    if (!(e instanceof MoneyError)) throw e;
+    throw new InputError(`${what}: ${e.message}`);
   }
 }
 
@@ -188,10 +193,11 @@ export async function createClass(knex: Knex, input: CreateClassInput): Promise<
   if (!TYPES.includes(input.type as CouponType)) throw new InputError(`type must be one of ${TYPES.join(', ')}`);
   const currency = requireText(input.currency, 'currency', 3).toUpperCase();
   if (!isCurrencyCode(currency)) throw new InputError('currency must be a three-letter ISO 4217 code');
-  const amount = money(input.amount, currency, 'amount');
-  if (amount <= 0) throw new InputError('amount must be greater than zero');
+  const amount = requireAmount(input.amount, currency, 'amount');
   const threshold =
-    input.threshold === undefined || input.threshold === null ? 0 : money(input.threshold, currency, 'threshold');
+    input.threshold === undefined || input.threshold === null || input.threshold === ''
+      ? 0
+      : requireAmount(input.threshold, currency, 'threshold', true);
   let percentOff: string | null = null;
   if (input.percentOff !== undefined && input.percentOff !== null && input.percentOff !== '') {
     const p = String(input.percentOff);

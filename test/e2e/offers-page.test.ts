@@ -57,7 +57,7 @@ describe('Promotional offers page in a browser', function () {
   before(async () => {
     t = await startTestApp({ testClock: true });
     browser = await launchBrowser();
-    await t.admin('/admin/clock', { set: START });
+    await t.admin('/admin/clock/reset', { at: START });
     const customer = await makeCustomer(t, 'Contoso Coffee');
     main = await makeAccount(t, customer);
     noCard = await makeAccount(t, customer, { paymentMethod: false });

@@ -80,7 +80,8 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
   });
   after(async () => t.close());
   beforeEach(async () => {
-    await t.admin('/admin/clock', { set: NOW });
+    // The test clock only moves forward; each test starts a new one at NOW.
+    await t.admin('/admin/clock/reset', { at: NOW });
   });
 
   /** A world (customer, USD account with a payment method, SuperAdmin) and a class of a feature no other test uses. */

@@ -91,7 +91,7 @@ async function useTheService(t: TestApp): Promise<string[]> {
     class: 'Spring',
     count: 3,
   });
-  await t.admin('/admin/clock', { set: new Date().toISOString() });
+  await t.admin('/admin/clock', { advance: 'PT1S' });
   await t.admin('/admin/spend', { account: account.id, amount: '12.50' });
   await t.admin('/admin/coupons/revoke', { code: codes[2], reason: 'migration test' });
 

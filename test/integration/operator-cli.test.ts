@@ -289,7 +289,9 @@ describe('the billing CLI', function () {
              --start 2026-02-30T00:00:00Z`,
       );
 
-      expect(run.stderr).to.equal('billing: start must be an ISO 8601 date-time\n');
+      expect(run.stderr).to.equal(
+        'billing: start must be an ISO 8601 date-time with a zone, such as 2026-01-31T00:00:00Z\n',
+      );
     });
 
     it('minting from a class the customer does not have is reported as not found', async () => {
