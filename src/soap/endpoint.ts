@@ -15,6 +15,7 @@ import { authenticate, type Principal } from '../services/auth.ts';
 import { adApiFault, apiFault, envelopeFault, EnvelopeError, parseEnvelope, responseEnvelope } from './envelope.ts';
 import { HANDLERS, notSupported } from './operations.ts';
 import { redact } from './redact.ts';
+import { createCustomerGate } from './customer-gate.ts';
 import { createThrottle } from './throttle.ts';
 import { decodeRequest } from './xml-decode.ts';
 import { escapeText } from './xml-writer.ts';
@@ -31,6 +32,9 @@ export interface SoapDeps {
   readonly maxBodyBytes: number;
   /** SOAP calls per user and minute before code 117; 0 or absent: no limit. */
   readonly rateLimitPerMinute?: number;
+  /** Concurrent SOAP requests per customer on this instance (0 or absent: no cap), and how long excess ones wait. */
+  readonly maxConcurrentPerCustomer?: number;
+  readonly customerWaitMs?: number;
 }
 
 interface Outcome {
@@ -51,6 +55,7 @@ export function createSoapEndpoint(
 ): (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => Promise<void> {
   const wsdl = readFileSync(WSDL_FILE, 'utf8');
   const throttle = createThrottle(deps.rateLimitPerMinute ?? 0);
+  const gate = createCustomerGate(deps.maxConcurrentPerCustomer ?? 0, deps.customerWaitMs ?? 0);
 
   function serveWsdl(req: IncomingMessage, res: ServerResponse): void {
     const host = req.headers.host ?? '';
@@ -117,7 +122,15 @@ export function createSoapEndpoint(
       if (wait > 0) throw new AdApiError(117, `Retry in ${Math.ceil(wait / 1000)} s.`);
       const handler = HANDLERS.get(operation) ?? notSupported(operation);
       const request = decodeRequest(wrapperFields(`${operation}Request`), body);
-      const value = await handler({ knex: deps.knex, principal, now, trackingId }, request);
+      const release = await gate.enter(principal.customerId);
+      if (!release)
+        throw new AdApiError(117, `Customer ${principal.customerId} has ${gate.limit} calls running; retry in 1 s.`);
+      let value;
+      try {
+        value = await handler({ knex: deps.knex, principal, now, trackingId }, request);
+      } finally {
+        release();
+      }
       return { status: 200, body: responseEnvelope(operation, trackingId, value), operation, code: null, userId };
     } catch (e) {
       if (e instanceof BodyTooLargeError) throw e;
