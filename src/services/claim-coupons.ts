@@ -50,11 +50,12 @@ export async function hasClaimedFeature(db: Knex, accountId: string, featureId: 
   const { rows } = (await db.raw(
     // One branch per index from the account (claimed, redeemed): an OR would let the planner start from the
     // feature's classes and walk every coupon of them, whoever holds them.
-    `SELECT 1 FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
-      WHERE c.claimed_account_id = ? AND k.feature_id = ?
+    // The class is looked up per coupon (by its key), so the feature's classes of every customer are not read.
+    `SELECT 1 FROM ${T.coupons} c
+      WHERE c.claimed_account_id = ? AND (SELECT k.feature_id FROM ${T.classes} k WHERE k.id = c.class_id) = ?
      UNION ALL
-     SELECT 1 FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
-      WHERE c.redeemed_account_id = ? AND k.feature_id = ?
+     SELECT 1 FROM ${T.coupons} c
+      WHERE c.redeemed_account_id = ? AND (SELECT k.feature_id FROM ${T.classes} k WHERE k.id = c.class_id) = ?
      LIMIT 1`,
     [accountId, featureId, accountId, featureId],
   )) as { rows: unknown[] };
