@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { systemClock, TestClock, type Clock } from './clock.ts';
-import { DEFAULT_RATE_LIMIT_PER_MINUTE, type Config } from './config.ts';
+import {
+  DB_POOL_MAX,
+  DEFAULT_CUSTOMER_WAIT_MS,
+  DEFAULT_MAX_CONCURRENT_PER_CUSTOMER,
+  DEFAULT_RATE_LIMIT_PER_MINUTE,
+  type Config,
+} from './config.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startMailDelivery, type OutboxWorker } from './mail/index.ts';
@@ -33,7 +39,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const log = createLogger(config.logLevel, opts.logSink);
   const db =
     opts.db ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') }));
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      pgliteDir: path.join(config.dataDir, 'pglite'),
+      poolMax: DB_POOL_MAX,
+    }));
   await migrateLatest(db.knex, db.kind);
   const clock = config.testClock ? new TestClock(db.knex) : systemClock;
   const server = createHttpServer({
@@ -44,6 +54,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
     rateLimitPerMinute: config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    maxConcurrentPerCustomer: config.maxConcurrentPerCustomer ?? DEFAULT_MAX_CONCURRENT_PER_CUSTOMER,
+    customerWaitMs: config.customerWaitMs ?? DEFAULT_CUSTOMER_WAIT_MS,
     adminKey: config.adminKey,
   });
   await new Promise<void>((resolve, reject) => {

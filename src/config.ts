@@ -41,10 +41,23 @@ export interface Config {
   readonly outboxMaxAttempts?: number;
   /** SOAP calls allowed per user and minute on this instance before code 117 (RATE_LIMIT_PER_MINUTE; 0 = no limit). */
   readonly rateLimitPerMinute?: number;
+  /**
+   * SOAP calls one customer may have running at once on this instance (MAX_CONCURRENT_PER_CUSTOMER, default half
+   * the database pool; 0 = no cap). Further calls wait in line up to CUSTOMER_WAIT_MS, then get code 117.
+   */
+  readonly maxConcurrentPerCustomer?: number;
+  /** How long a customer's call over its cap waits for a slot before code 117 (CUSTOMER_WAIT_MS, default 2000). */
+  readonly customerWaitMs?: number;
 }
 
 /** Generous enough for benchmarks (1,000 calls a second per user, sustained), low enough to stop a runaway client. */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60_000;
+
+/** Database connections each instance holds at most (the pg pool's max). */
+export const DB_POOL_MAX = 10;
+/** Half the pool: a customer flooding an instance leaves the other half to everyone else. */
+export const DEFAULT_MAX_CONCURRENT_PER_CUSTOMER = DB_POOL_MAX / 2;
+export const DEFAULT_CUSTOMER_WAIT_MS = 2000;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -110,5 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxMaxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
     expirySweepMs: int(env, 'EXPIRY_SWEEP_MS', 5000, 0, 3_600_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE, 0, 1_000_000_000),
+    maxConcurrentPerCustomer: int(env, 'MAX_CONCURRENT_PER_CUSTOMER', DEFAULT_MAX_CONCURRENT_PER_CUSTOMER, 0, 10_000),
+    customerWaitMs: int(env, 'CUSTOMER_WAIT_MS', DEFAULT_CUSTOMER_WAIT_MS, 0, 60_000),
   };
 }

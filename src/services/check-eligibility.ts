@@ -51,12 +51,18 @@ export async function checkFeatureAdoptionCouponEligibility(
       WHERE a.customer_id = ? AND a.id IN (${ids.map(() => '?').join(',')})
         AND NOT EXISTS (
           SELECT 1 FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
-           WHERE k.feature_id = ? AND (c.claimed_account_id = a.id OR c.redeemed_account_id = a.id))
+           WHERE c.claimed_account_id = a.id AND k.feature_id = ?)
+        AND NOT EXISTS (
+          SELECT 1 FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
+           WHERE c.redeemed_account_id = a.id AND k.feature_id = ?)
+        -- OFFSET 0 keeps this a per-account test that stops at the first class with a coupon left, instead of a
+        -- join that first looks for an available coupon in every class of the feature, whoever owns it.
         AND EXISTS (
           SELECT 1 FROM ${T.classes} k
            WHERE ${claimableFeatureClass('k', 'a.currency', 'a.customer_id')}
-             AND EXISTS (SELECT 1 FROM ${T.coupons} c WHERE c.class_id = k.id AND ${AVAILABLE_COUPON('c')}))`,
-    [p.customerId, ...ids, input.featureId, input.featureId, now, now, now],
+             AND EXISTS (SELECT 1 FROM ${T.coupons} c WHERE c.class_id = k.id AND ${AVAILABLE_COUPON('c')})
+           OFFSET 0)`,
+    [p.customerId, ...ids, input.featureId, input.featureId, input.featureId, now, now, now],
   )) as { rows: { id: string }[] };
   const eligible = new Set(rows.map((r) => String(r.id)));
   return ids.filter((id) => eligible.has(id));

@@ -48,10 +48,16 @@ export async function perItem<T>(work: () => Promise<T>): Promise<ItemOutcome<T>
 /** Whether the account has claimed or redeemed any coupon of a class with this FeatureId (4514). */
 export async function hasClaimedFeature(db: Knex, accountId: string, featureId: number): Promise<boolean> {
   const { rows } = (await db.raw(
-    `SELECT 1 FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
-      WHERE k.feature_id = ? AND (c.claimed_account_id = ? OR c.redeemed_account_id = ?)
-      LIMIT 1`,
-    [featureId, accountId, accountId],
+    // One branch per index from the account (claimed, redeemed): an OR would let the planner start from the
+    // feature's classes and walk every coupon of them, whoever holds them.
+    // The class is looked up per coupon (by its key), so the feature's classes of every customer are not read.
+    `SELECT 1 FROM ${T.coupons} c
+      WHERE c.claimed_account_id = ? AND (SELECT k.feature_id FROM ${T.classes} k WHERE k.id = c.class_id) = ?
+     UNION ALL
+     SELECT 1 FROM ${T.coupons} c
+      WHERE c.redeemed_account_id = ? AND (SELECT k.feature_id FROM ${T.classes} k WHERE k.id = c.class_id) = ?
+     LIMIT 1`,
+    [accountId, featureId, accountId, featureId],
   )) as { rows: unknown[] };
   return rows.length > 0;
 }

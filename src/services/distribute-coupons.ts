@@ -78,10 +78,14 @@ async function pickCoupon(
             ORDER BY c.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
           [source.cls.id],
         )
-      : await tx.raw(
-          `SELECT c.code FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
-            WHERE k.customer_id = ? AND ${claimableFeatureClass('k', '?', '?')} AND ${AVAILABLE_COUPON('c')}
-            ORDER BY c.id LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
+      : // Per class of the customer, its first available coupon through coupons_dispatchable_idx, then the
+        // earliest of those: walking all coupons in mint order would read other customers' coupons first.
+        await tx.raw(
+          `SELECT c.code FROM ${T.classes} k
+             CROSS JOIN LATERAL (SELECT c.id, c.code FROM ${T.coupons} c WHERE c.class_id = k.id
+                                   AND ${AVAILABLE_COUPON('c')} ORDER BY c.id LIMIT 1 FOR UPDATE SKIP LOCKED) c
+            WHERE k.customer_id = ? AND ${claimableFeatureClass('k', '?', '?')}
+            ORDER BY c.id LIMIT 1`,
           [p.customerId, source.featureId, account.currency, now, now, now, account.customer_id, account.customer_id],
         )
   ) as { rows: { code: string }[] };

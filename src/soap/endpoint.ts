@@ -23,6 +23,7 @@ import {
 } from './envelope.ts';
 import { HANDLERS, notSupported } from './operations.ts';
 import { redact } from './redact.ts';
+import { createCustomerGate } from './customer-gate.ts';
 import { createThrottle } from './throttle.ts';
 import { decodeRequest } from './xml-decode.ts';
 import { escapeText } from './xml-writer.ts';
@@ -39,6 +40,9 @@ export interface SoapDeps {
   readonly maxBodyBytes: number;
   /** SOAP calls per user and minute before code 117; 0 or absent: no limit. */
   readonly rateLimitPerMinute?: number;
+  /** Concurrent SOAP requests per customer on this instance (0 or absent: no cap), and how long excess ones wait. */
+  readonly maxConcurrentPerCustomer?: number;
+  readonly customerWaitMs?: number;
 }
 
 interface Outcome {
@@ -78,6 +82,7 @@ export function createSoapEndpoint(
 ): (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => Promise<void> {
   const wsdl = readFileSync(WSDL_FILE, 'utf8');
   const throttle = createThrottle(deps.rateLimitPerMinute ?? 0);
+  const gate = createCustomerGate(deps.maxConcurrentPerCustomer ?? 0, deps.customerWaitMs ?? 0);
 
   function serveWsdl(req: IncomingMessage, res: ServerResponse): void {
     const host = req.headers.host ?? '';
@@ -144,7 +149,15 @@ export function createSoapEndpoint(
       const opened = env;
       const body = envelopeStep(trackingId, () => opened.readBody());
       const request = decodeRequest(wrapperFields(`${operation}Request`), body);
-      const value = await handler({ knex: deps.knex, principal, now, trackingId }, request);
+      const release = await gate.enter(principal.customerId);
+      if (!release)
+        throw new AdApiError(117, `Customer ${principal.customerId} has ${gate.limit} calls running; retry in 1 s.`);
+      let value;
+      try {
+        value = await handler({ knex: deps.knex, principal, now, trackingId }, request);
+      } finally {
+        release();
+      }
       return { status: 200, body: responseEnvelope(operation, trackingId, value), operation, code: null, userId };
     } catch (e) {
       if (e instanceof BodyTooLargeError) throw e;
