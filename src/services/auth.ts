@@ -2,9 +2,9 @@
 import type { Knex } from 'knex';
 import { AdApiError } from '../errors.ts';
 import { T, type DbUserRow, type Role } from '../repositories/tables.ts';
-import { waitSeconds, type SignInLimit } from '../rules/sign-in-limit.ts';
+import { waitSeconds } from '../rules/sign-in-limit.ts';
 import { HashingBusyError, hashPassword, newToken, sameHash, tokenHash, verifyPassword } from '../secrets.ts';
-import { clearUsernameFailures, recordSignInFailure, signInWait } from './sign-in-limit.ts';
+import type { SignInLimiter } from './sign-in-limit.ts';
 
 export interface Credentials {
   readonly authenticationToken: string | null;
@@ -84,7 +84,7 @@ export async function authenticate(knex: Knex, c: Credentials, now: Date): Promi
 export interface Source {
   /** The client's address (the socket's). */
   readonly address: string;
-  readonly limit: SignInLimit;
+  readonly limiter: SignInLimiter;
   /** Wall-clock time of the request (the limiter ignores the test clock). */
   readonly wallNow: Date;
 }
@@ -96,15 +96,15 @@ export interface Source {
  */
 export async function authenticateLimited(knex: Knex, c: Credentials, now: Date, source: Source): Promise<Principal> {
   const keys = { ip: source.address, username: present(c.userName) ? c.userName : null };
-  const wait = await signInWait(knex, keys, source.limit, source.wallNow);
+  const wait = await source.limiter.wait(keys, source.wallNow);
   if (wait > 0) throw new AdApiError(117, `Retry in ${waitSeconds(wait)} s.`);
   let principal: Principal;
   try {
     principal = await authenticate(knex, c, now);
   } catch (e) {
-    if (e instanceof AdApiError && e.code === 105) await recordSignInFailure(knex, keys, source.limit, source.wallNow);
+    if (e instanceof AdApiError && e.code === 105) await source.limiter.recordFailure(keys, source.wallNow);
     throw e;
   }
-  if (keys.username !== null && !present(c.authenticationToken)) await clearUsernameFailures(knex, keys.username);
+  if (keys.username !== null && !present(c.authenticationToken)) await source.limiter.clearUsername(keys.username);
   return principal;
 }

@@ -15,6 +15,7 @@ import { DEFAULT_SIGN_IN_LIMIT } from '../config.ts';
 import { databaseTimeout } from '../repositories/db.ts';
 import type { SignInLimit } from '../rules/sign-in-limit.ts';
 import { authenticateLimited, type Principal } from '../services/auth.ts';
+import { createSignInLimiter } from '../services/sign-in-limit.ts';
 import { adApiFault, apiFault, envelopeFault, EnvelopeError, parseEnvelope, responseEnvelope } from './envelope.ts';
 import { HANDLERS, notSupported } from './operations.ts';
 import { redact } from './redact.ts';
@@ -56,6 +57,7 @@ export function createSoapEndpoint(
 ): (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => Promise<void> {
   const wsdl = readFileSync(WSDL_FILE, 'utf8');
   const throttle = createThrottle(deps.rateLimitPerMinute ?? 0);
+  const limiter = createSignInLimiter(deps.knex, deps.signInLimit ?? DEFAULT_SIGN_IN_LIMIT);
 
   function serveWsdl(req: IncomingMessage, res: ServerResponse): void {
     const host = req.headers.host ?? '';
@@ -118,7 +120,7 @@ export function createSoapEndpoint(
         now,
         {
           address: req.socket.remoteAddress ?? 'unknown',
-          limit: deps.signInLimit ?? DEFAULT_SIGN_IN_LIMIT,
+          limiter,
           wallNow: new Date(),
         },
       );
