@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
-import type { Logger } from '../log.ts';
+import { createLogger, type Logger } from '../log.ts';
 import { migrationSource } from './migrations.ts';
 
 export type Db = Knex;
@@ -31,18 +31,19 @@ export interface DatabaseOptions {
   readonly idleTxTimeoutMs?: number;
   /** Longest wait for a pooled connection (default 5000). */
   readonly acquireTimeoutMs?: number;
-  /** Where Knex's own warnings, deprecations and errors go (as JSON lines); default: our logger at warn. */
+  /** Where Knex's own warnings, deprecations and errors go (as JSON lines); default: a stdout logger at warn. */
   readonly log?: Logger;
 }
 
 /** Knex's `log` option: its messages become fields of our JSON lines instead of plain text on stderr. */
-function knexLog(log: Logger | undefined): Knex.Config['log'] {
+function knexLog(given: Logger | undefined): Knex.Config['log'] {
+  const log = given ?? createLogger('warn');
   const text = (m: unknown): string => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m));
   return {
-    warn: (m: unknown) => log?.warn('knex warning', { detail: text(m) }),
-    error: (m: unknown) => log?.error('knex error', { detail: text(m) }),
-    deprecate: (m: unknown) => log?.warn('knex deprecation', { detail: text(m) }),
-    debug: (m: unknown) => log?.debug('knex debug', { detail: text(m) }),
+    warn: (m: unknown) => log.warn('knex warning', { detail: text(m) }),
+    error: (m: unknown) => log.error('knex error', { detail: text(m) }),
+    deprecate: (m: unknown) => log.warn('knex deprecation', { detail: text(m) }),
+    debug: (m: unknown) => log.debug('knex debug', { detail: text(m) }),
   };
 }
 

@@ -6,7 +6,9 @@
 import { connect } from 'node:net';
 import { expect } from 'chai';
 import knexFactory, { type Knex } from 'knex';
+import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
+import { databaseTimeout } from '../../src/repositories/db.ts';
 import { postSoap, soapRequest, startTestApp, freshDatabase, type TestApp, type TestDatabase } from '../support/app.ts';
 import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
 import { expectFault } from '../support/hostile.ts';
@@ -141,10 +143,67 @@ describe('a lock held elsewhere: code 0 after the timeout instead of a hang, /re
     expect(lines.filter((l) => l.level === 'error' || 'stack' in l)).to.deep.equal([]);
   });
 
+  it('every pooled connection carries the three timeouts, and a statement past statement_timeout is named as such', async () => {
+    const { rows } = (await tdb.db.knex.raw(
+      `SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement,
+              current_setting('idle_in_transaction_session_timeout') AS idle`,
+    )) as { rows: { lock: string; statement: string; idle: string }[] };
+    expect(rows[0]).to.deep.equal({ lock: '3s', statement: '20s', idle: '30s' });
+    const quick = await freshDatabase({ statementTimeoutMs: 200 }, pg.url);
+    try {
+      const err = await quick.db.knex.raw('SELECT pg_sleep(5)').then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(databaseTimeout(err)).to.equal('statement_timeout');
+    } finally {
+      await quick.drop();
+    }
+  });
+
+  it('a session left idle inside a transaction is ended after idle_in_transaction_session_timeout', async () => {
+    const idle = await freshDatabase({ idleTxTimeoutMs: 300 }, pg.url);
+    try {
+      const tx = await idle.db.knex.transaction();
+      await tx.raw('SELECT 1');
+      await sleep(1000);
+      const err = await tx.raw('SELECT 1').then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err, 'the server ended the idle transaction').to.be.instanceOf(Error);
+      await tx.rollback().catch(() => undefined);
+      // The pool replaces the ended connection: the next query works.
+      expect(((await idle.db.knex.raw('SELECT 1 AS one')) as { rows: { one: number }[] }).rows[0]!.one).to.equal(1);
+    } finally {
+      await idle.drop();
+    }
+  });
+
   it('Knex’s own warnings are JSON lines of our logger', async () => {
     await tdb.db.knex.schema.createTableIfNotExists('knex_warning_probe', (tb) => tb.increments('id'));
     await tdb.db.knex.schema.dropTable('knex_warning_probe');
     const warnings = parsed(knexLines).filter((l) => /createTableIfNotExists/.test(String(l.detail)));
     expect(warnings.map((l) => [l.level, l.msg])).to.deep.equal([['warn', 'knex warning']]);
+  });
+});
+
+describe('DB_STATEMENT_TIMEOUT_MS, DB_LOCK_TIMEOUT_MS, DB_IDLE_TX_TIMEOUT_MS, DB_ACQUIRE_TIMEOUT_MS, DB_POOL_MAX, SHUTDOWN_GRACE_MS', () => {
+  const env = { BILLING_ADMIN_KEY: 'k'.repeat(20), DATA_DIR: '/tmp/billing-config-test' };
+
+  it('default to 5 s, 2 s, 30 s, 5 s, 10 connections and 20 s, and refuse nonsense', () => {
+    const c = loadConfig(env);
+    expect([
+      c.dbStatementTimeoutMs,
+      c.dbLockTimeoutMs,
+      c.dbIdleTxTimeoutMs,
+      c.dbAcquireTimeoutMs,
+      c.dbPoolMax,
+      c.shutdownGraceMs,
+    ]).to.deep.equal([5000, 2000, 30_000, 5000, 10, 20_000]);
+    expect(loadConfig({ ...env, DB_LOCK_TIMEOUT_MS: '0' }).dbLockTimeoutMs).to.equal(0);
+    expect(() => loadConfig({ ...env, DB_POOL_MAX: '0' })).to.throw(/DB_POOL_MAX/);
+    expect(() => loadConfig({ ...env, DB_STATEMENT_TIMEOUT_MS: '1.5' })).to.throw(/DB_STATEMENT_TIMEOUT_MS/);
+    expect(() => loadConfig({ ...env, SHUTDOWN_GRACE_MS: '-1' })).to.throw(/SHUTDOWN_GRACE_MS/);
   });
 });
