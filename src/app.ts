@@ -6,16 +6,20 @@ import type { Server } from 'node:http';
 import { systemClock, TestClock, type Clock } from './clock.ts';
 import {
   DB_POOL_MAX,
+  DEFAULT_AUTH_HASH,
   DEFAULT_CUSTOMER_WAIT_MS,
-  DEFAULT_MAX_CONCURRENT_PER_CUSTOMER,
+  DEFAULT_DB_TIMEOUTS,
   DEFAULT_RATE_LIMIT_PER_MINUTE,
+  DEFAULT_SIGN_IN_LIMIT,
+  defaultMaxConcurrentPerCustomer,
   type Config,
 } from './config.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startMailDelivery, type OutboxWorker } from './mail/index.ts';
 import { Metrics } from './metrics.ts';
-import { migrateLatest, openDatabase, type Database } from './repositories/db.ts';
+import { migrateLatest, openDatabase, type Database, type DatabaseOptions } from './repositories/db.ts';
+import { configureHashing } from './secrets.ts';
 import { startExpirySweep } from './services/expiry-sweep.ts';
 
 export interface App {
@@ -35,15 +39,23 @@ export interface AppOptions {
   readonly logSink?: (line: string) => void;
 }
 
+/** The database settings of a configuration (its timeouts apply to PostgreSQL only). */
+export function databaseOptions(config: Config): Omit<DatabaseOptions, 'pgliteDir'> {
+  return {
+    databaseUrl: config.databaseUrl,
+    poolMax: config.dbPoolMax ?? DB_POOL_MAX,
+    statementTimeoutMs: config.dbStatementTimeoutMs ?? DEFAULT_DB_TIMEOUTS.statementTimeoutMs,
+    lockTimeoutMs: config.dbLockTimeoutMs ?? DEFAULT_DB_TIMEOUTS.lockTimeoutMs,
+    idleTxTimeoutMs: config.dbIdleTxTimeoutMs ?? DEFAULT_DB_TIMEOUTS.idleTxTimeoutMs,
+    acquireTimeoutMs: config.dbAcquireTimeoutMs ?? DEFAULT_DB_TIMEOUTS.acquireTimeoutMs,
+  };
+}
+
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const log = createLogger(config.logLevel, opts.logSink);
   const db =
     opts.db ??
-    (await openDatabase({
-      databaseUrl: config.databaseUrl,
-      pgliteDir: path.join(config.dataDir, 'pglite'),
-      poolMax: DB_POOL_MAX,
-    }));
+    (await openDatabase({ ...databaseOptions(config), pgliteDir: path.join(config.dataDir, 'pglite'), log }));
   await migrateLatest(db.knex, db.kind);
   const clock = config.testClock ? new TestClock(db.knex) : systemClock;
   const server = createHttpServer({
@@ -54,9 +66,19 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
     rateLimitPerMinute: config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
-    maxConcurrentPerCustomer: config.maxConcurrentPerCustomer ?? DEFAULT_MAX_CONCURRENT_PER_CUSTOMER,
+    maxConcurrentPerCustomer:
+      config.maxConcurrentPerCustomer ?? defaultMaxConcurrentPerCustomer(config.dbPoolMax ?? DB_POOL_MAX),
     customerWaitMs: config.customerWaitMs ?? DEFAULT_CUSTOMER_WAIT_MS,
     adminKey: config.adminKey,
+    signInLimit: {
+      maxFailures: config.signInMaxFailures ?? DEFAULT_SIGN_IN_LIMIT.maxFailures,
+      windowMs: config.signInWindowMs ?? DEFAULT_SIGN_IN_LIMIT.windowMs,
+    },
+    readyTimeoutMs: config.dbAcquireTimeoutMs ?? DEFAULT_DB_TIMEOUTS.acquireTimeoutMs,
+  });
+  configureHashing({
+    concurrency: config.authHashConcurrency ?? DEFAULT_AUTH_HASH.concurrency,
+    queue: config.authHashQueue ?? DEFAULT_AUTH_HASH.queue,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -48,15 +48,49 @@ export interface Config {
   readonly maxConcurrentPerCustomer?: number;
   /** How long a customer's call over its cap waits for a slot before code 117 (CUSTOMER_WAIT_MS, default 2000). */
   readonly customerWaitMs?: number;
+  // Guessing credentials (SOAP and the /offers sign-in share one limiter, counted in PostgreSQL).
+  /** Failed sign-ins per user name and per client address within the window before code 117 / HTTP 429
+   *  (SIGN_IN_MAX_FAILURES, default 10; 0 = no limit). */
+  readonly signInMaxFailures?: number;
+  /** The window in which failed sign-ins are counted (SIGN_IN_WINDOW_MS, default 900000 = 15 min). */
+  readonly signInWindowMs?: number;
+  /** Password hashes (scrypt) computed at once (AUTH_HASH_CONCURRENCY, default 2). */
+  readonly authHashConcurrency?: number;
+  /** Password checks allowed to wait for a hashing slot; beyond it code 117 at once (AUTH_HASH_QUEUE, default 16). */
+  readonly authHashQueue?: number;
+  // Database waits (PostgreSQL only: PGlite has one in-process connection and no other session to wait for).
+  /** Longest statement, server side (DB_STATEMENT_TIMEOUT_MS, default 5000; 0 = none). */
+  readonly dbStatementTimeoutMs?: number;
+  /** Longest wait for a row or table lock (DB_LOCK_TIMEOUT_MS, default 2000; 0 = none). */
+  readonly dbLockTimeoutMs?: number;
+  /** A session idle inside an open transaction longer than this is ended (DB_IDLE_TX_TIMEOUT_MS, default 30000; 0 = none). */
+  readonly dbIdleTxTimeoutMs?: number;
+  /** Longest wait for a pooled connection; /ready also answers within it (DB_ACQUIRE_TIMEOUT_MS, default 5000). */
+  readonly dbAcquireTimeoutMs?: number;
+  /** Connections per instance (DB_POOL_MAX, default 10). */
+  readonly dbPoolMax?: number;
+  /** After SIGTERM, how long in-flight requests may take before they are cut and the process exits 1
+   *  (SHUTDOWN_GRACE_MS, default 20000). */
+  readonly shutdownGraceMs?: number;
 }
+
+export const DEFAULT_SIGN_IN_LIMIT = { maxFailures: 10, windowMs: 15 * 60_000 } as const;
+export const DEFAULT_AUTH_HASH = { concurrency: 2, queue: 16 } as const;
+export const DEFAULT_DB_TIMEOUTS = {
+  statementTimeoutMs: 5000,
+  lockTimeoutMs: 2000,
+  idleTxTimeoutMs: 30_000,
+  acquireTimeoutMs: 5000,
+} as const;
+export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
 
 /** Generous enough for benchmarks (1,000 calls a second per user, sustained), low enough to stop a runaway client. */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60_000;
 
-/** Database connections each instance holds at most (the pg pool's max). */
+/** Database connections each instance holds at most by default (the pg pool's max; DB_POOL_MAX). */
 export const DB_POOL_MAX = 10;
 /** Half the pool: a customer flooding an instance leaves the other half to everyone else. */
-export const DEFAULT_MAX_CONCURRENT_PER_CUSTOMER = DB_POOL_MAX / 2;
+export const defaultMaxConcurrentPerCustomer = (poolMax: number): number => Math.max(1, Math.floor(poolMax / 2));
 export const DEFAULT_CUSTOMER_WAIT_MS = 2000;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -104,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = env.PUBLIC_URL || null;
   if (publicUrl && !/^https?:\/\/[^\s]+$/.test(publicUrl)) throw new ConfigError('PUBLIC_URL must be an http(s) URL');
   const admin = adminKeyFrom(env, dataDir);
+  const dbPoolMax = int(env, 'DB_POOL_MAX', DB_POOL_MAX, 1, 1000);
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -123,7 +158,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxMaxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
     expirySweepMs: int(env, 'EXPIRY_SWEEP_MS', 5000, 0, 3_600_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE, 0, 1_000_000_000),
-    maxConcurrentPerCustomer: int(env, 'MAX_CONCURRENT_PER_CUSTOMER', DEFAULT_MAX_CONCURRENT_PER_CUSTOMER, 0, 10_000),
     customerWaitMs: int(env, 'CUSTOMER_WAIT_MS', DEFAULT_CUSTOMER_WAIT_MS, 0, 60_000),
+    signInMaxFailures: int(env, 'SIGN_IN_MAX_FAILURES', DEFAULT_SIGN_IN_LIMIT.maxFailures, 0, 1_000_000),
+    signInWindowMs: int(env, 'SIGN_IN_WINDOW_MS', DEFAULT_SIGN_IN_LIMIT.windowMs, 1000, 7 * 86_400_000),
+    authHashConcurrency: int(env, 'AUTH_HASH_CONCURRENCY', DEFAULT_AUTH_HASH.concurrency, 1, 64),
+    authHashQueue: int(env, 'AUTH_HASH_QUEUE', DEFAULT_AUTH_HASH.queue, 0, 10_000),
+    dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', DEFAULT_DB_TIMEOUTS.statementTimeoutMs, 0, 86_400_000),
+    dbLockTimeoutMs: int(env, 'DB_LOCK_TIMEOUT_MS', DEFAULT_DB_TIMEOUTS.lockTimeoutMs, 0, 86_400_000),
+    dbIdleTxTimeoutMs: int(env, 'DB_IDLE_TX_TIMEOUT_MS', DEFAULT_DB_TIMEOUTS.idleTxTimeoutMs, 0, 86_400_000),
+    dbAcquireTimeoutMs: int(env, 'DB_ACQUIRE_TIMEOUT_MS', DEFAULT_DB_TIMEOUTS.acquireTimeoutMs, 100, 600_000),
+    dbPoolMax,
+    maxConcurrentPerCustomer: int(
+      env,
+      'MAX_CONCURRENT_PER_CUSTOMER',
+      defaultMaxConcurrentPerCustomer(dbPoolMax),
+      0,
+      10_000,
+    ),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 3_600_000),
   };
 }

@@ -1,6 +1,7 @@
-// Composition root: config → database → services → HTTP server; SIGTERM drains and exits 0.
+// Composition root: config → database → services → HTTP server; SIGTERM drains and exits 0, or cuts what is
+// still running at SHUTDOWN_GRACE_MS and exits 1.
 import { startApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, DEFAULT_SHUTDOWN_GRACE_MS, loadConfig } from './config.ts';
 import { SERVICE_PATH } from './soap/endpoint.ts';
 
 async function main(): Promise<void> {
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${e.message}\n`);
+      process.stderr.write(line('error', 'configuration error', { error: e.message }));
       process.exit(2);
     }
     throw e;
@@ -27,7 +28,15 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    app.log.info('stopping', { signal });
+    const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+    app.log.info('stopping', { signal, graceMs });
+    // At the deadline whatever is still in flight is cut (its sockets destroyed; PostgreSQL rolls back the open
+    // transactions when the process's connections close) and the exit code is 1, so a supervisor can tell.
+    setTimeout(() => {
+      app.log.warn('shutdown deadline passed: cutting remaining requests', { graceMs });
+      app.server.closeAllConnections();
+      process.exit(1);
+    }, graceMs).unref();
     app.close().then(
       () => process.exit(0),
       (e: unknown) => {
@@ -40,7 +49,17 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** A JSON log line for the moments before the logger exists. */
+function line(level: string, msg: string, fields: Record<string, string | undefined>): string {
+  return `${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`;
+}
+
 main().catch((e: unknown) => {
-  process.stderr.write(`failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.stderr.write(
+    line('error', 'failed to start', {
+      error: e instanceof Error ? e.message : String(e),
+      stack: e instanceof Error ? e.stack : undefined,
+    }),
+  );
   process.exit(1);
 });

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import { InputError, NotFoundError } from '../errors.ts';
-import { BodyTooLargeError, decodeUtf8, readBody } from '../http/body.ts';
+import { BodyTooLargeError, ClientAbortedError, decodeUtf8, readBody } from '../http/body.ts';
 import type { Logger } from '../log.ts';
 import * as offers from '../services/offer-operations.ts';
 import { listOutbox, outboxStatus } from '../mail/outbox-store.ts';
@@ -96,6 +96,7 @@ export function createAdminApi(
       if (e instanceof NotFoundError) return send(res, 404, { error: e.message });
       if (e instanceof ClockNotAdjustableError) return send(res, 409, { error: e.message });
       if (e instanceof BodyTooLargeError) return send(res, 413, { error: 'body too large' });
+      if (e instanceof ClientAbortedError) return deps.log.info('aborted', { path, stage: 'request body' });
       deps.log.error('admin error', { path, error: e instanceof Error ? e.message : String(e) });
       send(res, 500, { error: 'internal error' });
     }

@@ -2,6 +2,8 @@
 import type { IncomingMessage } from 'node:http';
 
 export class BodyTooLargeError extends Error {}
+/** The client went away (connection closed or reset) before its request body was complete. */
+export class ClientAbortedError extends Error {}
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -28,8 +30,16 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => {
       if (!failed) resolve(Buffer.concat(chunks, size));
     });
-    req.on('error', (e) => {
-      if (!failed) reject(e);
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (failed) return;
+      failed = true;
+      // Node reports a body cut short as 'aborted' (ECONNRESET): the client's doing, not ours.
+      reject(e.code === 'ECONNRESET' || e.message === 'aborted' ? new ClientAbortedError(e.message) : e);
+    });
+    req.on('close', () => {
+      if (failed || req.complete) return;
+      failed = true;
+      reject(new ClientAbortedError('aborted'));
     });
   });
 }

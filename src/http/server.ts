@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { Knex } from 'knex';
 import { createAdminApi, type AdminDeps } from '../admin/api.ts';
 import type { Logger } from '../log.ts';
+import { ClientAbortedError } from './body.ts';
 import type { Metrics } from '../metrics.ts';
 import { createSoapEndpoint, SERVICE_PATH, type SoapDeps } from '../soap/endpoint.ts';
 import { handleOffers } from '../web/routes.ts';
@@ -12,6 +13,23 @@ export interface AppDeps extends SoapDeps, AdminDeps {
   readonly knex: Knex;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** /ready answers 503 when the database does not answer `SELECT 1` within this (default 5000 ms). */
+  readonly readyTimeoutMs?: number;
+}
+
+/** True when a pooled connection answers `SELECT 1` in time: a hung database or an exhausted pool is not ready. */
+async function databaseReady(knex: Knex, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const query = knex.raw('SELECT 1').then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([query, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function createHttpServer(deps: AppDeps): Server {
@@ -36,12 +54,7 @@ export function createHttpServer(deps: AppDeps): Server {
         return;
       }
       if (path === '/ready') {
-        let ok = true;
-        try {
-          await deps.knex.raw('SELECT 1');
-        } catch {
-          ok = false;
-        }
+        const ok = await databaseReady(deps.knex, deps.readyTimeoutMs ?? 5000);
         res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ ready: ok }));
         return;
@@ -57,6 +70,10 @@ export function createHttpServer(deps: AppDeps): Server {
       res.end('Not found\n');
     };
     handle().catch((e: unknown) => {
+      if (e instanceof ClientAbortedError) {
+        deps.log.info('aborted', { path, stage: 'request body' });
+        return;
+      }
       deps.log.error('unhandled request error', { path, error: e instanceof Error ? e.message : String(e) });
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end();

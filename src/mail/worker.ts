@@ -6,6 +6,7 @@
 // maxAttempts; a permanent SMTP refusal (5yz) fails the message at once.
 import type { Knex } from 'knex';
 import type { Logger } from '../log.ts';
+import { databaseTimeout } from '../repositories/db.ts';
 import { claimDue, extendLease, markFailed, markRetry, markSent, type Claimed } from './outbox-store.ts';
 import { PermanentMailError, type MailTransport } from './transport.ts';
 
@@ -142,7 +143,13 @@ export function startOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         failures = 0;
       } catch (e) {
         // The database is away: keep polling, more slowly, and say so once per streak.
-        if (failures++ === 0) log.error('outbox worker round failed', { error: describe(e) });
+        // A database timeout (a lock held elsewhere, a full pool) is a bound doing its job: a warning, not an error.
+        const timeout = databaseTimeout(e);
+        if (failures++ === 0)
+          (timeout ? log.warn : log.error)('outbox worker round failed', {
+            error: describe(e),
+            timeout: timeout ?? undefined,
+          });
       }
       if (stopped) break;
       if (handled < batchSize) await sleep(failures > 0 ? Math.min(pollMs * 2 ** failures, 30_000) : pollMs);

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import { createLogger, type Logger } from '../log.ts';
 import { migrationSource } from './migrations.ts';
 
 export type Db = Knex;
@@ -21,15 +22,45 @@ export interface DatabaseOptions {
   /** Directory of the embedded database; null keeps it in memory (tests). */
   readonly pgliteDir: string | null;
   readonly poolMax?: number;
+  /**
+   * Bounds on every database wait, in ms (0 = none). PostgreSQL only: PGlite is one in-process connection that
+   * no other session can lock against, so there they are not applied.
+   */
+  readonly statementTimeoutMs?: number;
+  readonly lockTimeoutMs?: number;
+  readonly idleTxTimeoutMs?: number;
+  /** Longest wait for a pooled connection (default 5000). */
+  readonly acquireTimeoutMs?: number;
+  /** Where Knex's own warnings, deprecations and errors go (as JSON lines); default: a stdout logger at warn. */
+  readonly log?: Logger;
+}
+
+/** Knex's `log` option: its messages become fields of our JSON lines instead of plain text on stderr. */
+function knexLog(given: Logger | undefined): Knex.Config['log'] {
+  const log = given ?? createLogger('warn');
+  const text = (m: unknown): string => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m));
+  return {
+    warn: (m: unknown) => log.warn('knex warning', { detail: text(m) }),
+    error: (m: unknown) => log.error('knex error', { detail: text(m) }),
+    deprecate: (m: unknown) => log.warn('knex deprecation', { detail: text(m) }),
+    debug: (m: unknown) => log.debug('knex debug', { detail: text(m) }),
+  };
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const knex = knexFactory({
       client: 'pg',
-      connection: opts.databaseUrl,
+      // Sent as startup parameters of every connection, so no extra round trip and no connection without them.
+      connection: {
+        connectionString: opts.databaseUrl,
+        statement_timeout: opts.statementTimeoutMs ?? 0,
+        lock_timeout: opts.lockTimeoutMs ?? 0,
+        idle_in_transaction_session_timeout: opts.idleTxTimeoutMs ?? 0,
+      } as Knex.PgConnectionConfig,
       pool: { min: 0, max: opts.poolMax ?? 10 },
-      acquireConnectionTimeout: 10000,
+      acquireConnectionTimeout: opts.acquireTimeoutMs ?? 5000,
+      log: knexLog(opts.log),
     });
     return { knex, kind: 'postgres', close: () => knex.destroy() };
   }
@@ -42,6 +73,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     client: ClientPgLite,
     dialect: 'postgres',
     connection: () => ({ pglite }) as object,
+    log: knexLog(opts.log),
   } as Knex.Config);
   return {
     knex,
@@ -68,15 +100,31 @@ export async function migrateLatest(knex: Knex, kind: Database['kind'] = 'postgr
   }
   const conn: unknown = await knex.client.acquireConnection();
   try {
+    // Waiting for another instance's migration is not a stall: no timeout on this session while it waits.
+    await knex.raw('SET statement_timeout = 0; SET lock_timeout = 0').connection(conn);
     await knex.raw('SELECT pg_advisory_lock(?)', [MIGRATION_LOCK_KEY]).connection(conn);
     try {
       await knex.migrate.latest({ migrationSource });
     } finally {
       await knex.raw('SELECT pg_advisory_unlock(?)', [MIGRATION_LOCK_KEY]).connection(conn);
+      await knex.raw('RESET statement_timeout; RESET lock_timeout').connection(conn);
     }
   } finally {
     await knex.client.releaseConnection(conn);
   }
+}
+
+/** Which database bound fired, from a query error: for the log line of a code 0 answer. */
+export type DatabaseTimeout = 'statement_timeout' | 'lock_timeout' | 'idle_in_transaction_session_timeout' | 'acquire';
+
+export function databaseTimeout(e: unknown): DatabaseTimeout | null {
+  if (!(e instanceof Error)) return null;
+  if (e.name === 'KnexTimeoutError') return 'acquire';
+  const code = (e as { code?: unknown }).code;
+  if (code === '55P03') return 'lock_timeout';
+  if (code === '25P03') return 'idle_in_transaction_session_timeout';
+  if (code === '57014' && /statement timeout/.test(e.message)) return 'statement_timeout';
+  return null;
 }
 
 // pg parses int8 and numeric as strings already; keep it explicit so no later change makes ids lossy.

@@ -8,6 +8,7 @@ export const T = {
   coupons: 'coupons',
   testClock: 'test_clock',
   outbox: 'outbox',
+  signInFailures: 'sign_in_failures',
 } as const;
 
 export type Role = 'SuperAdmin' | 'Standard' | 'ViewOnly';

@@ -2,7 +2,9 @@
 import type { Knex } from 'knex';
 import { AdApiError } from '../errors.ts';
 import { T, type DbUserRow, type Role } from '../repositories/tables.ts';
-import { hashPassword, newToken, sameHash, tokenHash, verifyPassword } from '../secrets.ts';
+import { waitSeconds } from '../rules/sign-in-limit.ts';
+import { HashingBusyError, hashPassword, newToken, sameHash, tokenHash, verifyPassword } from '../secrets.ts';
+import type { SignInLimiter } from './sign-in-limit.ts';
 
 export interface Credentials {
   readonly authenticationToken: string | null;
@@ -42,6 +44,19 @@ async function userByToken(knex: Knex, token: string): Promise<DbUserRow | undef
   return user;
 }
 
+/**
+ * A password check under the hashing cap: when it is full the answer is code 117 at once, "retry in 1 s", rather
+ * than a place at the end of an unbounded queue.
+ */
+export async function checkPassword(password: string, stored: string): Promise<boolean> {
+  try {
+    return await verifyPassword(password, stored);
+  } catch (e) {
+    if (e instanceof HashingBusyError) throw new AdApiError(117, 'Retry in 1 s.');
+    throw e;
+  }
+}
+
 let dummy: Promise<string> | null = null;
 const dummyHash = (): Promise<string> => (dummy ??= hashPassword(newToken()));
 
@@ -59,9 +74,37 @@ export async function authenticate(knex: Knex, c: Credentials, now: Date): Promi
   } else if (present(c.userName) && present(c.password)) {
     user = (await knex(T.users).where({ username: c.userName.trim() }).first()) as DbUserRow | undefined;
     // An unknown user name costs the same hash as a wrong password, so timing does not reveal which names exist.
-    const ok = await verifyPassword(c.password, user?.password_hash ?? (await dummyHash()));
+    const ok = await checkPassword(c.password, user?.password_hash ?? (await dummyHash()));
     if (!user?.password_hash || !ok) throw new AdApiError(105);
   } else throw new AdApiError(105);
   if (!sameHash(tokenHash(c.developerToken.trim()), user.developer_token_hash)) throw new AdApiError(105);
   return { userId: user.id, customerId: user.customer_id, role: user.role };
+}
+
+export interface Source {
+  /** The client's address (the socket's). */
+  readonly address: string;
+  readonly limiter: SignInLimiter;
+  /** Wall-clock time of the request (the limiter ignores the test clock). */
+  readonly wallNow: Date;
+}
+
+/**
+ * `authenticate` behind the shared failed-sign-in limiter (SPEC §8): a paused address or user name gets code 117
+ * with the seconds to wait before any credential is looked at, so the right password gets it too; a 105 counts
+ * against the address and, when one was given, the user name; a password success clears the user name's count.
+ */
+export async function authenticateLimited(knex: Knex, c: Credentials, now: Date, source: Source): Promise<Principal> {
+  const keys = { ip: source.address, username: present(c.userName) ? c.userName : null };
+  const wait = await source.limiter.wait(keys, source.wallNow);
+  if (wait > 0) throw new AdApiError(117, `Retry in ${waitSeconds(wait)} s.`);
+  let principal: Principal;
+  try {
+    principal = await authenticate(knex, c, now);
+  } catch (e) {
+    if (e instanceof AdApiError && e.code === 105) await source.limiter.recordFailure(keys, source.wallNow);
+    throw e;
+  }
+  if (keys.username !== null && !present(c.authenticationToken)) await source.limiter.clearUsername(keys.username);
+  return principal;
 }

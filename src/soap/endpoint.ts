@@ -6,12 +6,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import { AdApiError, ApiError, ClientMessageError, problem } from '../errors.ts';
-import { BodyTooLargeError, decodeUtf8, readBody } from '../http/body.ts';
+import { BodyTooLargeError, ClientAbortedError, decodeUtf8, readBody } from '../http/body.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { NS, operationDef, wrapperFields } from '../schema/index.ts';
 import { ADDRESS_PLACEHOLDER } from '../schema/wsdl.ts';
-import { authenticate, type Principal } from '../services/auth.ts';
+import { DEFAULT_SIGN_IN_LIMIT } from '../config.ts';
+import { databaseTimeout } from '../repositories/db.ts';
+import type { SignInLimit } from '../rules/sign-in-limit.ts';
+import { authenticateLimited, type Principal } from '../services/auth.ts';
+import { createSignInLimiter } from '../services/sign-in-limit.ts';
 import {
   adApiFault,
   apiFault,
@@ -43,6 +47,8 @@ export interface SoapDeps {
   /** Concurrent SOAP requests per customer on this instance (0 or absent: no cap), and how long excess ones wait. */
   readonly maxConcurrentPerCustomer?: number;
   readonly customerWaitMs?: number;
+  /** Failed authentications per address and per user name before code 117 (default 10 per 15 min). */
+  readonly signInLimit?: SignInLimit;
 }
 
 interface Outcome {
@@ -83,6 +89,7 @@ export function createSoapEndpoint(
   const wsdl = readFileSync(WSDL_FILE, 'utf8');
   const throttle = createThrottle(deps.rateLimitPerMinute ?? 0);
   const gate = createCustomerGate(deps.maxConcurrentPerCustomer ?? 0, deps.customerWaitMs ?? 0);
+  const limiter = createSignInLimiter(deps.knex, deps.signInLimit ?? DEFAULT_SIGN_IN_LIMIT);
 
   function serveWsdl(req: IncomingMessage, res: ServerResponse): void {
     const host = req.headers.host ?? '';
@@ -132,7 +139,7 @@ export function createSoapEndpoint(
           );
       }
       const now = await deps.clock.now();
-      const principal: Principal = await authenticate(
+      const principal: Principal = await authenticateLimited(
         deps.knex,
         {
           authenticationToken: headers.get('AuthenticationToken') ?? null,
@@ -141,6 +148,11 @@ export function createSoapEndpoint(
           password: headers.get('Password') ?? null,
         },
         now,
+        {
+          address: req.socket.remoteAddress ?? 'unknown',
+          limiter,
+          wallNow: new Date(),
+        },
       );
       userId = principal.userId;
       const wait = throttle.take(principal.userId);
@@ -160,7 +172,7 @@ export function createSoapEndpoint(
       }
       return { status: 200, body: responseEnvelope(operation, trackingId, value), operation, code: null, userId };
     } catch (e) {
-      if (e instanceof BodyTooLargeError) throw e;
+      if (e instanceof BodyTooLargeError || e instanceof ClientAbortedError) throw e;
       if (e instanceof EnvelopeFaultReply) return { status: 500, body: e.body, operation, code: null };
       // Redacted first, then clipped: a detail quoting a client's 900 KB value or element name stays small.
       const clean = (text: string): string => {
@@ -179,6 +191,12 @@ export function createSoapEndpoint(
           details: p.details === null ? null : clean(p.details),
         }));
         return { status: 500, body: apiFault(trackingId, problems, client), operation, code: e.code, userId };
+      }
+      const timeout = databaseTimeout(e);
+      if (timeout) {
+        // An operational bound doing its job, not a bug: which one fired, no stack.
+        deps.log.warn('database timeout', { trackingId, operation, timeout, userId });
+        return { status: 500, body: adApiFault(trackingId, 0, null), operation, code: 0, userId };
       }
       deps.log.error('internal error', {
         trackingId,
@@ -227,15 +245,31 @@ export function createSoapEndpoint(
     try {
       outcome = await process(req, trackingId, (chars) => (parsedChars = chars));
     } catch (e) {
+      if (e instanceof ClientAbortedError) {
+        deps.log.info('aborted', { trackingId, method, stage: 'request body' });
+        return;
+      }
       if (!(e instanceof BodyTooLargeError)) throw e;
       res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
       res.end(`The request body exceeds ${deps.maxBodyBytes} bytes.\n`);
       deps.log.info('request', { trackingId, method, status: 413 });
       return;
     }
+    const seconds = (performance.now() - started) / 1000;
+    if (res.destroyed || req.socket.destroyed) {
+      // The client closed the connection before its answer was ready: nobody to answer, nothing went wrong here.
+      deps.log.info('aborted', {
+        trackingId,
+        method,
+        stage: 'answer',
+        operation: outcome.operation,
+        code: outcome.code,
+        userId: outcome.userId,
+      });
+      return;
+    }
     res.writeHead(outcome.status, { 'Content-Type': XML_TYPE, 'Content-Length': Buffer.byteLength(outcome.body) });
     res.end(outcome.body);
-    const seconds = (performance.now() - started) / 1000;
     deps.metrics.observe(outcome.operation, outcome.code === null ? 'ok' : String(outcome.code), seconds);
     deps.log.info('request', {
       trackingId,

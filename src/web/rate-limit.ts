@@ -1,52 +1,30 @@
-// Sign-in rate limit of the /offers page: at most MAX_FAILURES failed sign-ins per client address and per user
-// name within WINDOW_MS. Failures are kept in the database so every instance counts the same ones; the check
-// runs before any credential is verified, so a blocked key cannot keep guessing.
+// Sign-in rate limit of the /offers page: the shared limiter of services/sign-in-limit.ts (also behind SOAP
+// authentication), with the page's defaults for callers that have no configuration at hand.
 import type { Knex } from 'knex';
-import { tokenHash } from '../secrets.ts';
+import { DEFAULT_SIGN_IN_LIMIT } from '../config.ts';
+import type { LimitKeys, SignInLimit } from '../rules/sign-in-limit.ts';
+import { recordSignInFailure as record, signInWait } from '../services/sign-in-limit.ts';
 
-export const WEB_SIGN_IN_FAILURES = 'web_sign_in_failures';
-export const MAX_FAILURES = 10;
-export const WINDOW_MS = 15 * 60_000;
+export { clearUsernameFailures } from '../services/sign-in-limit.ts';
+export type { LimitKeys } from '../rules/sign-in-limit.ts';
+export const MAX_FAILURES = DEFAULT_SIGN_IN_LIMIT.maxFailures;
+export const WINDOW_MS = DEFAULT_SIGN_IN_LIMIT.windowMs;
 
-export interface LimitKeys {
-  readonly ip: string;
-  /** The user name tried, or null for a token sign-in (limited by address only). */
-  readonly username: string | null;
+/** True when the address or the user name is paused. */
+export async function signInBlocked(
+  knex: Knex,
+  k: LimitKeys,
+  wallNow: Date,
+  limit: SignInLimit = DEFAULT_SIGN_IN_LIMIT,
+): Promise<boolean> {
+  return (await signInWait(knex, k, limit, wallNow)) > 0;
 }
 
-type Scope = 'ip' | 'username';
-
-function keys(k: LimitKeys): [Scope, Buffer][] {
-  const out: [Scope, Buffer][] = [['ip', tokenHash(`ip:${k.ip}`)]];
-  if (k.username) out.push(['username', tokenHash(`user:${k.username.trim().toLowerCase()}`)]);
-  return out;
-}
-
-/** True when the address or the user name has MAX_FAILURES failures within the window. */
-export async function signInBlocked(knex: Knex, k: LimitKeys, wallNow: Date): Promise<boolean> {
-  const since = new Date(wallNow.getTime() - WINDOW_MS);
-  for (const [scope, hash] of keys(k)) {
-    const row = (await knex(WEB_SIGN_IN_FAILURES)
-      .where({ scope, key_hash: hash })
-      .andWhere('failed_at', '>', since)
-      .count({ n: '*' })
-      .first()) as { n: string | number } | undefined;
-    if (Number(row?.n ?? 0) >= MAX_FAILURES) return true;
-  }
-  return false;
-}
-
-export async function recordSignInFailure(knex: Knex, k: LimitKeys, wallNow: Date): Promise<void> {
-  await knex(WEB_SIGN_IN_FAILURES)
-    .where('failed_at', '<=', new Date(wallNow.getTime() - WINDOW_MS))
-    .delete();
-  await knex(WEB_SIGN_IN_FAILURES).insert(
-    keys(k).map(([scope, hash]) => ({ scope, key_hash: hash, failed_at: wallNow })),
-  );
-}
-
-/** A successful sign-in clears the user name's failures (not the address's: one good password must not reset it). */
-export async function clearUsernameFailures(knex: Knex, username: string): Promise<void> {
-  const [, user] = keys({ ip: '', username });
-  if (user) await knex(WEB_SIGN_IN_FAILURES).where({ scope: 'username', key_hash: user[1] }).delete();
+export function recordSignInFailure(
+  knex: Knex,
+  k: LimitKeys,
+  wallNow: Date,
+  limit: SignInLimit = DEFAULT_SIGN_IN_LIMIT,
+): Promise<void> {
+  return record(knex, k, limit, wallNow);
 }

@@ -14,7 +14,9 @@ import type { SafeHtml } from './html.ts';
 import { accountViews } from './offer-view.ts';
 import { CSS_PATH, messagePage, offersPage, signInPage } from './pages.ts';
 import { accountsOf, classNames, whoIs } from './queries.ts';
-import { clearUsernameFailures, recordSignInFailure, signInBlocked, WINDOW_MS } from './rate-limit.ts';
+import { DEFAULT_SIGN_IN_LIMIT } from '../config.ts';
+import { waitSeconds, type SignInLimit } from '../rules/sign-in-limit.ts';
+import { clearUsernameFailures, recordSignInFailure, signInWait } from '../services/sign-in-limit.ts';
 import { redeemFromPage } from './redeem.ts';
 import {
   createSession,
@@ -37,6 +39,8 @@ export interface WebDeps {
   readonly log: Logger;
   /** An https PUBLIC_URL marks the session cookie Secure and turns on HSTS. */
   readonly publicUrl: string | null;
+  /** The shared failed-sign-in limit (default 10 per 15 min per address and per user name). */
+  readonly signInLimit?: SignInLimit;
 }
 
 export const OFFERS_PATH = '/offers';
@@ -186,12 +190,15 @@ async function signIn(
   const keys = { ip: clientAddress(req), username: username || null };
   const again = (status: number, text: string, extra: Record<string, string> = {}): void =>
     sendHtml(deps, res, status, signInPage({ csrf: csrfToken(s.id), flash: { kind: 'error', text }, username }), extra);
-  if (await signInBlocked(knex, keys, wallNow)) {
+  const limit = deps.signInLimit ?? DEFAULT_SIGN_IN_LIMIT;
+  const wait = await signInWait(knex, keys, limit, wallNow);
+  if (wait > 0) {
     log.warn('offers sign-in refused: too many failures', { method });
+    const minutes = Math.ceil(wait / 60_000);
     return again(
       429,
-      'Too many failed sign-in attempts. For your security, sign-in is paused: wait 15 minutes, then try again.',
-      { 'Retry-After': String(WINDOW_MS / 1000) },
+      `Too many failed sign-in attempts. For your security, sign-in is paused: wait ${minutes} minute${minutes === 1 ? '' : 's'}, then try again.`,
+      { 'Retry-After': String(waitSeconds(wait)) },
     );
   }
   let p: Principal;
@@ -207,7 +214,12 @@ async function signIn(
           );
   } catch (e) {
     if (!(e instanceof AdApiError)) throw e;
-    await recordSignInFailure(knex, keys, wallNow);
+    if (e.code === 117) {
+      // Password hashing is at capacity (not a failed guess): ask for a retry, count nothing.
+      log.warn('offers sign-in refused: hashing at capacity', { method });
+      return again(429, 'Sign-in is busy right now. Wait a few seconds, then try again.', { 'Retry-After': '1' });
+    }
+    await recordSignInFailure(knex, keys, limit, wallNow);
     log.info('offers sign-in failed', { method, code: e.code });
     return again(401, signInFailureText(e, method));
   }

@@ -5,8 +5,8 @@
 import type { Knex } from 'knex';
 import { AdApiError } from '../errors.ts';
 import { T, type DbUserRow } from '../repositories/tables.ts';
-import { authenticate, type Principal } from '../services/auth.ts';
-import { hashPassword, verifyPassword } from '../secrets.ts';
+import { authenticate, checkPassword, type Principal } from '../services/auth.ts';
+import { hashPassword } from '../secrets.ts';
 
 let dummyHash: Promise<string> | null = null;
 
@@ -15,7 +15,7 @@ export async function signInWithPassword(knex: Knex, username: string, password:
   const user = (await knex(T.users).where({ username: username.trim() }).first()) as DbUserRow | undefined;
   // An unknown name costs the same scrypt as a wrong password, so timing does not reveal which names exist.
   const stored = user?.password_hash ?? (await (dummyHash ??= hashPassword('no such user: timing equaliser')));
-  const ok = await verifyPassword(password, stored);
+  const ok = await checkPassword(password, stored);
   if (!user?.password_hash || !ok) throw new AdApiError(105);
   return { userId: user.id, customerId: user.customer_id, role: user.role };
 }

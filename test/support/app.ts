@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { startApp, type App } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
-import { openDatabase, type Database } from '../../src/repositories/db.ts';
+import { openDatabase, type Database, type DatabaseOptions } from '../../src/repositories/db.ts';
 
 export const SERVICE_PATH = '/Api/Billing/v13/CustomerBillingService.svc';
 
@@ -14,11 +14,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database for one suite. */
-export async function freshDatabase(): Promise<TestDatabase> {
-  const base = process.env.DATABASE_URL;
+/**
+ * A fresh, empty database for one suite, on `base` (default DATABASE_URL; none: in-memory PGlite). `options` sets
+ * the pool's bounds (timeouts, pool size, Knex's logger).
+ */
+export async function freshDatabase(
+  options: Omit<DatabaseOptions, 'databaseUrl' | 'pgliteDir'> = {},
+  base: string | undefined = process.env.DATABASE_URL,
+): Promise<TestDatabase> {
   if (!base) {
-    const db = await openDatabase({ databaseUrl: null, pgliteDir: null });
+    const db = await openDatabase({ ...options, databaseUrl: null, pgliteDir: null });
     return { db, url: null, drop: () => db.close() };
   }
   const name = `billing_test_${randomBytes(6).toString('hex')}`;
@@ -26,7 +31,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
   await admin.raw(`CREATE DATABASE ${name}`);
   const u = new URL(base);
   u.pathname = `/${name}`;
-  const db = await openDatabase({ databaseUrl: u.toString(), pgliteDir: null });
+  const db = await openDatabase({ ...options, databaseUrl: u.toString(), pgliteDir: null });
   return {
     db,
     url: u.toString(),
