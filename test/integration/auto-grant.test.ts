@@ -211,6 +211,30 @@ describe('auto-granted offers (billing class create --auto-grant new-accounts)',
     expect((await offersOf(ours.id)).map((o) => o.status)).to.deep.equal(['Active']);
   });
 
+  it('accounts created in parallel never share a coupon: each coupon is granted once, the rest are NotGranted', async () => {
+    const customer = await makeCustomer(t);
+    await autoGrantClass(customer, 'Welcome');
+    const codes = await mint(t, customer, 'Welcome', 3);
+
+    const accounts = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        t.admin<{ id: string }>('/admin/accounts', { customer, currency: 'USD', paymentMethod: true }),
+      ),
+    );
+
+    const offers = (await Promise.all(accounts.map((a) => offersOf(a.id)))).map((list) => list[0]!);
+    const granted = offers.filter((o) => o.status === 'Active').map((o) => o.couponCode);
+    expect([...granted].sort()).to.deep.equal([...codes].sort());
+    expect(offers.filter((o) => o.status === 'NotGranted').map((o) => o.code)).to.deep.equal([4508, 4508, 4508]);
+    const redeemEvents = (await t.db
+      .knex('account_events as e')
+      .join('coupons as c', 'c.id', 'e.coupon_id')
+      .whereIn('c.code', codes)
+      .where('e.kind', 'redeem')
+      .select('e.account_id')) as Rec[];
+    expect(redeemEvents).to.have.length(3);
+  });
+
   it('an --auto-grant value other than new-accounts is refused and no class is created', async () => {
     const customer = await makeCustomer(t);
 
