@@ -63,11 +63,17 @@ function reservedFor(coupon: CouponFacts, account: AccountFacts): boolean {
 }
 
 /**
- * Whether the decision needs to know if the customer is new (an Acquisition coupon not already reserved for the
- * account by a claim), so that the caller looks it up (and takes its lock) only then.
+ * Whether the decision needs to know if the customer is new: an Acquisition coupon that no one holds yet (a coupon
+ * held by a claim was judged at claim time; a revoked or redeemed one is refused or retried before). The caller
+ * looks the history up (and takes its lock) only then.
  */
-export function needsCustomerHistory(coupon: CouponFacts, cls: ClassFacts, account: AccountFacts): boolean {
-  return cls.couponType === 'Acquisition' && !reservedFor(coupon, account);
+export function needsCustomerHistory(coupon: CouponFacts, cls: ClassFacts): boolean {
+  return (
+    cls.couponType === 'Acquisition' &&
+    !coupon.revoked &&
+    coupon.redeemedAccountId === null &&
+    coupon.claimedAccountId === null
+  );
 }
 
 /**

@@ -74,7 +74,7 @@ export async function customerIsNewIfNeeded(
   { coupon, cls }: CouponWithClass,
   account: DbAccountRow,
 ): Promise<CustomerIsNew> {
-  if (!needsCustomerHistory(toCouponFacts(coupon), toClassFacts(cls), toAccountFacts(account))) return null;
+  if (!needsCustomerHistory(toCouponFacts(coupon), toClassFacts(cls))) return null;
   return lockCustomerIsNew(tx, account.customer_id, coupon.id);
 }
 

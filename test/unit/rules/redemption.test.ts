@@ -64,10 +64,10 @@ describe('rules: may this account redeem this coupon now (SPEC §4)', () => {
   it('an Acquisition coupon needs a new customer, unless the account claimed it while the customer was new', () => {
     const acquisition = makeClass({ couponType: 'Acquisition' });
 
-    expect(needsCustomerHistory(makeCoupon(), acquisition, account)).to.equal(true);
+    expect(needsCustomerHistory(makeCoupon(), acquisition)).to.equal(true);
     expect(decideRedemption(makeCoupon(), acquisition, account, false, T0)).to.include({ kind: 'reject', code: 4506 });
     expect(decideRedemption(makeCoupon(), acquisition, account, true, T0)).to.deep.equal({ kind: 'redeem' });
-    expect(needsCustomerHistory(claimedHere, acquisition, account)).to.equal(false);
+    expect(needsCustomerHistory(claimedHere, acquisition)).to.equal(false);
     expect(decideRedemption(claimedHere, acquisition, account, null, T0 + 2 * DAY)).to.deep.equal({ kind: 'redeem' });
   });
 
