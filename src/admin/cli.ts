@@ -79,9 +79,10 @@ const COMMANDS: readonly Command[] = [
       expires: ['string', 'expires'],
       'redeem-within-days': ['string', 'redeemWithinDays'],
       'feature-id': ['string', 'featureId'],
+      'auto-grant': ['string', 'autoGrant'],
     },
     usage:
-      'billing class create --customer ID --name N --type Acquisition|Retention --amount A --currency C [--threshold T] [--percent-off P] [--active-days D] [--start ISO] [--end ISO] [--expires ISO] [--redeem-within-days N] [--feature-id F]',
+      'billing class create --customer ID --name N --type Acquisition|Retention --amount A --currency C [--threshold T] [--percent-off P] [--active-days D] [--start ISO] [--end ISO] [--expires ISO] [--redeem-within-days N] [--feature-id F] [--auto-grant new-accounts]',
   },
   {
     words: ['coupons', 'mint'],

@@ -112,7 +112,11 @@ export async function loadStates(knex: Knex, accountIds: readonly string[]): Pro
     account_id: string;
     state: AccountState;
   }[];
-  for (const r of rows) out.set(r.account_id, r.state);
+  // States saved before percent coverage was carried between spends have no percentCarry: they start from 0.
+  for (const r of rows) {
+    const offers = r.state.offers.map((o) => ({ ...o, percentCarry: (o.percentCarry as number | undefined) ?? 0 }));
+    out.set(r.account_id, { ...r.state, offers });
+  }
   return out;
 }
 

@@ -54,6 +54,8 @@ export interface DbClassRow {
   expiration_date: Date | null;
   redeem_within_days: number | null;
   feature_id: number | null;
+  /** 'new-accounts': one coupon is granted to each account created afterwards under the customer. */
+  auto_grant?: 'new-accounts' | null;
   created_at: Date;
 }
 export interface DbCouponRow {

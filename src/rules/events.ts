@@ -43,6 +43,7 @@ function newOffer(terms: OfferTerms): Offer {
     balance: 0,
     forfeited: 0,
     covered: 0,
+    percentCarry: 0,
     credited: 0,
   };
 }

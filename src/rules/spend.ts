@@ -4,7 +4,7 @@
  */
 import { type Cause, spendEntry } from './ledger.ts';
 import { activeOffer, grantCredit, promoteNext, setStatus, type Work } from './lifecycle.ts';
-import { percentOf, spendToExhaust } from './money.ts';
+import { percentShare, spendToExhaust } from './money.ts';
 import type { Offer } from './types.ts';
 
 /** Rule 4: only the offer Active at the spend's time is touched; with none, the spend is all cash. */
@@ -38,7 +38,7 @@ function spendOnOffer(work: Work, offer: Offer, spend: number, cause: Cause): nu
     if (offer.spendToThreshold === 0) grantCredit(work, offer, cause);
   }
 
-  // Rule 6: the balance covers all (amount coupon) or floor(spend × bp / 10000) (percent coupon), capped at the
+  // Rule 6: the balance covers all (amount coupon) or a percentage (percent coupon) of the spend, capped at the
   // balance; the rest is cash. Rule 7: a balance reaching 0 depletes the offer and the remainder moves on.
   let depleted = false;
   if (rest > 0) {
@@ -46,19 +46,24 @@ function spendOnOffer(work: Work, offer: Offer, spend: number, cause: Cause): nu
     if (bp === null) {
       covered = Math.min(rest, offer.balance);
       rest -= covered;
-    } else if (percentOf(rest, bp) < offer.balance) {
-      covered = percentOf(rest, bp);
-      cash += rest - covered;
-      rest = 0;
     } else {
-      // A percent coupon depleted mid-spend consumes the smallest part x of the spend whose percentage reaches
-      // its balance: x = min{x : floor(x × bp / 10000) ≥ balance}. It covers exactly the balance, x − balance
-      // of it is cash charged alongside, and spend − x continues into the next offer. Taking the smallest x
-      // keeps as much of the spend as possible for the next offer and never covers more than the balance.
-      const consumed = spendToExhaust(offer.balance, bp);
-      covered = offer.balance;
-      cash += consumed - covered;
-      rest -= consumed;
+      const share = percentShare(rest, bp, offer.percentCarry);
+      if (share.covered < offer.balance) {
+        covered = share.covered;
+        offer.percentCarry = share.carry;
+        cash += rest - covered;
+        rest = 0;
+      } else {
+        // A percent coupon depleted mid-spend consumes the smallest part x of the spend that brings its running
+        // coverage to its balance. It covers exactly the balance, x − balance of it is cash charged alongside,
+        // and spend − x continues into the next offer. Taking the smallest x keeps as much of the spend as
+        // possible for the next offer and never covers more than the balance.
+        const consumed = spendToExhaust(offer.balance, bp, offer.percentCarry);
+        covered = offer.balance;
+        offer.percentCarry = 0;
+        cash += consumed - covered;
+        rest -= consumed;
+      }
     }
     offer.balance -= covered;
     offer.covered += covered;

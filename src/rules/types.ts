@@ -46,6 +46,11 @@ export interface Offer {
   forfeited: number;
   /** Total spend covered by this offer's balance. */
   covered: number;
+  /**
+   * Percent coupons (rule 10): (covered-eligible spend so far × percentOffBp) mod 10000, the fraction of a minor
+   * unit not yet covered, carried into the next spend so that `covered` is always floor(eligible × percent).
+   */
+  percentCarry: number;
   /** Total credit issued: Amount once the threshold is met (or at activation without threshold), else 0. */
   credited: number;
 }

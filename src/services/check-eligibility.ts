@@ -1,7 +1,8 @@
 // CheckFeatureAdoptionCouponEligibility (SPEC §4 Claims): which of the listed accounts could claim a coupon of
 // the feature right now. One query, whatever the number of accounts; the conditions are those a claim checks
-// (RedeemCoupon's window, expiry, currency and Acquisition rules, and one coupon per feature and account), so an
-// account listed here is one ClaimFeatureAdoptionCoupons would accept, barring a concurrent claim.
+// (RedeemCoupon's window, expiry, currency and Acquisition rules, and one coupon per feature and account, a claim
+// that expired unredeemed no longer counting), so an account listed here is one ClaimFeatureAdoptionCoupons would
+// accept, barring a concurrent claim.
 import type { Knex } from 'knex';
 import { ApiError } from '../errors.ts';
 import { OT } from '../repositories/offers.ts';
@@ -13,6 +14,14 @@ import { batchSizeProblem } from './claim-coupons.ts';
 export const AVAILABLE_COUPON = (c: string): string =>
   `${c}.send_to_email IS NULL AND ${c}.redeemed_account_id IS NULL AND ${c}.claimed_account_id IS NULL ` +
   `AND ${c}.revoked_at IS NULL`;
+
+/**
+ * SQL for claimHasEnded (src/rules/redemption.ts), for set-wise queries: coupon c of class k was claimed and expired
+ * unredeemed, so the claim no longer holds the account's place for the feature. Binding: now.
+ */
+export const ENDED_CLAIM = (c: string, k: string): string =>
+  `${c}.claimed_account_id IS NOT NULL AND ${c}.redeemed_account_id IS NULL AND ${c}.revoked_at IS NULL ` +
+  `AND ${k}.expiration_date IS NOT NULL AND ${k}.expiration_date <= ?`;
 
 /**
  * SQL for "class k of feature ? can be claimed now by an account in currency `currency` of customer `customer`":
@@ -51,7 +60,7 @@ export async function checkFeatureAdoptionCouponEligibility(
       WHERE a.customer_id = ? AND a.id IN (${ids.map(() => '?').join(',')})
         AND NOT EXISTS (
           SELECT 1 FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
-           WHERE c.claimed_account_id = a.id AND k.feature_id = ?)
+           WHERE c.claimed_account_id = a.id AND k.feature_id = ? AND NOT (${ENDED_CLAIM('c', 'k')}))
         AND NOT EXISTS (
           SELECT 1 FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
            WHERE c.redeemed_account_id = a.id AND k.feature_id = ?)
@@ -62,7 +71,7 @@ export async function checkFeatureAdoptionCouponEligibility(
            WHERE ${claimableFeatureClass('k', 'a.currency', 'a.customer_id')}
              AND EXISTS (SELECT 1 FROM ${T.coupons} c WHERE c.class_id = k.id AND ${AVAILABLE_COUPON('c')})
            OFFSET 0)`,
-    [p.customerId, ...ids, input.featureId, input.featureId, input.featureId, now, now, now],
+    [p.customerId, ...ids, input.featureId, now, input.featureId, input.featureId, now, now, now],
   )) as { rows: { id: string }[] };
   const eligible = new Set(rows.map((r) => String(r.id)));
   return ids.filter((id) => eligible.has(id));

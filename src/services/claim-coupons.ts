@@ -9,7 +9,9 @@ import { T, type DbAccountRow } from '../repositories/tables.ts';
 import { ConflictError, inTransaction } from '../repositories/transaction.ts';
 import type { Principal } from './auth.ts';
 import { lockAccount, offerTerms, recordAccountEvent } from './account-events.ts';
-import { accountForWrite, checkRedeemable, lockCouponByCode, type CouponWithClass } from './redeem-coupon.ts';
+import { decideClaim, claimHasEnded } from '../rules/redemption.ts';
+import { featureCouponsOf, toAccountFacts, toClassFacts, toCouponFacts } from '../repositories/coupons.ts';
+import { accountForWrite, customerIsNewIfNeeded, lockCouponByCode, type CouponWithClass } from './redeem-coupon.ts';
 
 /** At most this many pairs (ClaimFeatureAdoptionCoupons) or accounts (eligibility, DistributeCoupons): 3024. */
 export const MAX_CLAIM_BATCH = 100;
@@ -45,28 +47,20 @@ export async function perItem<T>(work: () => Promise<T>): Promise<ItemOutcome<T>
   }
 }
 
-/** Whether the account has claimed or redeemed any coupon of a class with this FeatureId (4514). */
-export async function hasClaimedFeature(db: Knex, accountId: string, featureId: number): Promise<boolean> {
-  const { rows } = (await db.raw(
-    // One branch per index from the account (claimed, redeemed): an OR would let the planner start from the
-    // feature's classes and walk every coupon of them, whoever holds them.
-    // The class is looked up per coupon (by its key), so the feature's classes of every customer are not read.
-    `SELECT 1 FROM ${T.coupons} c
-      WHERE c.claimed_account_id = ? AND (SELECT k.feature_id FROM ${T.classes} k WHERE k.id = c.class_id) = ?
-     UNION ALL
-     SELECT 1 FROM ${T.coupons} c
-      WHERE c.redeemed_account_id = ? AND (SELECT k.feature_id FROM ${T.classes} k WHERE k.id = c.class_id) = ?
-     LIMIT 1`,
-    [accountId, featureId, accountId, featureId],
-  )) as { rows: unknown[] };
-  return rows.length > 0;
+/**
+ * Whether the account holds a coupon of a class with this FeatureId (4514): one it claimed or redeemed, except a
+ * claim that ended when its coupon expired unredeemed.
+ */
+export async function hasClaimedFeature(db: Knex, accountId: string, featureId: number, now: Date): Promise<boolean> {
+  const held = await featureCouponsOf(db, accountId, featureId);
+  return held.some(({ coupon, cls }) => !claimHasEnded(coupon, cls, now.getTime()));
 }
 
 /**
- * Claims a coupon whose row the caller holds FOR UPDATE (in `tx`) for `account`, with RedeemCoupon's checks in
- * its order — revoked (4512), redeemed by another account (4501), claimed by another account (4513), window and
- * expiry (4502–4504), currency (4505), Acquisition (4506) — then, under the account row lock, one claim per
- * feature and account (4514). A retry of the same claim returns the original ClaimDate and changes nothing.
+ * Claims a coupon whose row the caller holds FOR UPDATE (in `tx`) for `account`, by decideClaim — revoked (4512),
+ * redeemed (4501, or 4514 by this account), claimed by another account (4513), window and expiry (4502–4504),
+ * currency (4505), Acquisition (4506) — then, under the account row lock, one claim per feature and account
+ * (4514). A retry of the same claim returns the original ClaimDate and changes nothing.
  */
 export async function claimLocked(
   tx: Knex.Transaction,
@@ -75,20 +69,21 @@ export async function claimLocked(
   now: Date,
 ): Promise<Date> {
   const { coupon, cls } = found;
-  if (coupon.revoked_at) throw ApiError.of(4512);
-  if (coupon.redeemed_account_id !== null) {
-    if (coupon.redeemed_account_id !== account.id) throw ApiError.of(4501);
-    throw ApiError.of(4514, `Account ${account.id} already redeemed this coupon.`);
-  }
-  if (coupon.claimed_account_id !== null) {
-    if (coupon.claimed_account_id === account.id) return coupon.claim_date!;
-    throw ApiError.of(4513);
-  }
-  await checkRedeemable(tx, found, account, now);
+  const customerIsNew = await customerIsNewIfNeeded(tx, found, account);
+  const decision = decideClaim(
+    toCouponFacts(coupon),
+    toClassFacts(cls),
+    toAccountFacts(account),
+    customerIsNew,
+    now.getTime(),
+  );
+  if (decision.kind === 'alreadyClaimed') return new Date(decision.claimDate);
+  if (decision.kind === 'reject')
+    throw decision.detail === undefined ? ApiError.of(decision.code) : ApiError.of(decision.code, decision.detail);
   // One coupon per feature and account: the account row lock orders concurrent claims of one account, so the
   // check below sees every claim committed before it.
   await lockAccount(tx, account.id);
-  if (cls.feature_id !== null && (await hasClaimedFeature(tx, account.id, cls.feature_id)))
+  if (cls.feature_id !== null && (await hasClaimedFeature(tx, account.id, cls.feature_id, now)))
     throw ApiError.of(4514, `Account ${account.id} already has a coupon of feature ${cls.feature_id}.`);
   await tx(T.coupons).where({ id: coupon.id }).update({ claimed_account_id: account.id, claim_date: now });
   await recordAccountEvent(tx, account.id, {

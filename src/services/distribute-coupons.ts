@@ -123,7 +123,7 @@ async function distributeOne(
   const featureId = source.kind === 'class' ? source.cls.feature_id : source.featureId;
   // Checked again under the account lock by claimLocked; checked first here so that an account that already has
   // the feature hears 4514 rather than 4508/4515.
-  if (featureId !== null && (await hasClaimedFeature(knex, account.id, featureId)))
+  if (featureId !== null && (await hasClaimedFeature(knex, account.id, featureId, now)))
     throw ApiError.of(4514, `Account ${account.id} already has a coupon of feature ${featureId}.`);
   return inTransaction(knex, async (tx) => {
     const found = await pickCoupon(tx, p, source, account, now);

@@ -8,6 +8,7 @@ import { T, type DbAccountRow, type DbCouponRow } from '../repositories/tables.t
 import { decideSpends } from '../rules/spend-dedup.ts';
 import { inTransaction } from '../repositories/transaction.ts';
 import { lockAccount, offersAsOf, recordAccountEvent, recordAccountEvents } from './account-events.ts';
+import { notGrantedFor } from '../repositories/auto-grants.ts';
 import { normalizeCode } from './coupon-codes.ts';
 import { findAccount, requireAmount, requireDate, requireId } from './operator.ts';
 
@@ -214,13 +215,22 @@ export interface OfferView {
   forfeited: string;
 }
 
-/** The account's offers as of now, in redemption order. */
-export async function listOffers(knex: Knex, rawId: unknown, now: Date): Promise<OfferView[]> {
+/** An auto-grant class whose coupon could not be granted to the account when it was created, and why. */
+export interface NotGrantedView {
+  className: string;
+  status: 'NotGranted';
+  code: number;
+  reason: string;
+  date: string;
+}
+
+/** The account's offers as of now, in redemption order, then the auto-grants that could not be made. */
+export async function listOffers(knex: Knex, rawId: unknown, now: Date): Promise<(OfferView | NotGrantedView)[]> {
   const account = await findAccount(knex, rawId);
   const id = account.id;
   const currency = account.currency.trim();
   const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
-  return [...(await offersAsOf(knex, [id], now)).values()].map((o) => ({
+  const offers = [...(await offersAsOf(knex, [id], now)).values()].map((o): OfferView => ({
     couponCode: o.couponCode,
     status: o.status,
     balance: fromMinor(o.balance, currency),
@@ -229,4 +239,12 @@ export async function listOffers(knex: Knex, rawId: unknown, now: Date): Promise
     expirationDate: iso(o.expiresAt),
     forfeited: fromMinor(o.forfeited, currency),
   }));
+  const notGranted = (await notGrantedFor(knex, id)).map((g): NotGrantedView => ({
+    className: g.className,
+    status: 'NotGranted',
+    code: g.code,
+    reason: g.reason,
+    date: g.at.toISOString(),
+  }));
+  return [...offers, ...notGranted];
 }

@@ -8,7 +8,9 @@ import { isCurrencyCode, MoneyError, parseAmount } from '../money.ts';
 import { T, type CouponType, type DbAccountRow, type DbClassRow, type Role } from '../repositories/tables.ts';
 import { inTransaction, isUniqueViolation } from '../repositories/transaction.ts';
 import { hashPassword, newToken, tokenHash } from '../secrets.ts';
+import { AUTO_GRANT_NEW_ACCOUNTS } from '../repositories/auto-grants.ts';
 import { recordAccountEvent } from './account-events.ts';
+import { grantNewAccount } from './auto-grant.ts';
 import { newCouponCode } from './coupon-codes.ts';
 
 const ROLES: readonly Role[] = ['SuperAdmin', 'Standard', 'ViewOnly'];
@@ -117,6 +119,7 @@ export async function createAccount(
       if (isUniqueViolation(e)) throw new InputError(`account number ${accountNumber} is taken`);
       throw e;
     }
+    await grantNewAccount(tx, await findAccount(tx, id), now);
     return { id, number: accountNumber };
   });
 }
@@ -186,6 +189,13 @@ export interface CreateClassInput {
   expires?: unknown;
   redeemWithinDays?: unknown;
   featureId?: unknown;
+  /** 'new-accounts': grant one coupon to each account created afterwards under the customer. */
+  autoGrant?: unknown;
+}
+function optionalAutoGrant(v: unknown): typeof AUTO_GRANT_NEW_ACCOUNTS | null {
+  if (v === undefined || v === null || v === '') return null;
+  if (v !== AUTO_GRANT_NEW_ACCOUNTS) throw new InputError(`auto-grant must be ${AUTO_GRANT_NEW_ACCOUNTS}`);
+  return v;
 }
 export async function createClass(knex: Knex, input: CreateClassInput): Promise<{ id: string; name: string }> {
   const customerId = requireId(input.customer, 'customer');
@@ -210,6 +220,7 @@ export async function createClass(knex: Knex, input: CreateClassInput): Promise<
   const expires = optionalDate(input.expires, 'expires');
   if (start && end && end < start) throw new InputError('end must not be before start');
   if (expires && start && expires < start) throw new InputError('expires must not be before start');
+  const autoGrant = optionalAutoGrant(input.autoGrant);
   await customerExists(knex, customerId);
   try {
     const [row] = (await knex(T.classes).insert(
@@ -227,6 +238,7 @@ export async function createClass(knex: Knex, input: CreateClassInput): Promise<
         expiration_date: expires,
         redeem_within_days: optionalInt(input.redeemWithinDays, 'redeem-within-days', 1, 36500),
         feature_id: optionalInt(input.featureId, 'feature-id', 0, 2147483647),
+        auto_grant: autoGrant,
       },
       ['id'],
     )) as { id: string }[];

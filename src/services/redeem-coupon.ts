@@ -3,10 +3,10 @@
 // events stands behind the lock.
 import type { Knex } from 'knex';
 import { AdApiError, ApiError } from '../errors.ts';
-import { DAY_MS } from '../rules/index.ts';
+import { decideRedemption, needsCustomerHistory, type CustomerIsNew } from '../rules/redemption.ts';
+import { lockCustomerIsNew, toAccountFacts, toClassFacts, toCouponFacts } from '../repositories/coupons.ts';
 import { T, type DbAccountRow, type DbClassRow, type DbCouponRow } from '../repositories/tables.ts';
 import { ConflictError, inTransaction } from '../repositories/transaction.ts';
-import { OT } from '../repositories/offers.ts';
 import type { Principal } from './auth.ts';
 import { lockAccount, offerTerms, recordAccountEvent } from './account-events.ts';
 import { normalizeCode } from './coupon-codes.ts';
@@ -68,43 +68,50 @@ export async function lockCouponByCode(tx: Knex.Transaction, code: string): Prom
   return { coupon: coupon as unknown as DbCouponRow, cls: cls as unknown as DbClassRow };
 }
 
-/**
- * The checks a coupon must pass to be redeemed (or claimed) by `account` at `now`, after revocation and
- * ownership: window (4502, 4503), expiry (4504), currency (4505), acquisition (4506).
- */
-export async function checkRedeemable(
+/** The customer's history, looked up (under the customer lock) only when the decision needs it. */
+export async function customerIsNewIfNeeded(
   tx: Knex.Transaction,
   { coupon, cls }: CouponWithClass,
   account: DbAccountRow,
+): Promise<CustomerIsNew> {
+  if (!needsCustomerHistory(toCouponFacts(coupon), toClassFacts(cls))) return null;
+  return lockCustomerIsNew(tx, account.customer_id, coupon.id);
+}
+
+function refusal(code: number, detail?: string): ApiError {
+  return detail === undefined ? ApiError.of(code) : ApiError.of(code, detail);
+}
+
+/**
+ * Redeems a coupon whose row the caller holds FOR UPDATE (in `tx`) to `account`, if decideRedemption allows it;
+ * throws the refusal's ApiError otherwise. A retry by the same account gets the original RedemptionDate back.
+ */
+export async function redeemFound(
+  tx: Knex.Transaction,
+  found: CouponWithClass,
+  account: DbAccountRow,
   now: Date,
-): Promise<void> {
-  const t = now.getTime();
-  if (cls.start_date && t < cls.start_date.getTime()) throw ApiError.of(4502);
-  if (cls.end_date && t > cls.end_date.getTime()) throw ApiError.of(4503);
-  if (
-    cls.redeem_within_days !== null &&
-    coupon.send_to_date &&
-    t > coupon.send_to_date.getTime() + cls.redeem_within_days * DAY_MS
-  )
-    throw ApiError.of(4503, `The coupon had to be redeemed within ${cls.redeem_within_days} days of being sent.`);
-  if (cls.expiration_date && t >= cls.expiration_date.getTime()) throw ApiError.of(4504);
-  if (cls.currency.trim() !== account.currency.trim()) throw ApiError.of(4505);
-  if (cls.coupon_type === 'Acquisition') {
-    // Only a new customer: no account of the redeeming customer has spend or an earlier Acquisition redemption.
-    // The customer row lock serialises these decisions, so two accounts of one customer cannot both pass as new.
-    await tx(T.customers).where({ id: account.customer_id }).forUpdate().first('id');
-    const { rows } = (await tx.raw(
-      `SELECT 1 FROM ${OT.events} e JOIN ${T.accounts} a ON a.id = e.account_id
-        WHERE a.customer_id = ? AND e.kind = 'spend'
-       UNION ALL
-       SELECT 1 FROM ${T.coupons} c JOIN ${T.accounts} a ON a.id = c.redeemed_account_id
-         JOIN ${T.classes} k ON k.id = c.class_id
-        WHERE a.customer_id = ? AND k.coupon_type = 'Acquisition' AND c.id <> ?
-       LIMIT 1`,
-      [account.customer_id, account.customer_id, coupon.id],
-    )) as { rows: unknown[] };
-    if (rows.length > 0) throw ApiError.of(4506);
-  }
+): Promise<Date> {
+  const { coupon, cls } = found;
+  const customerIsNew = await customerIsNewIfNeeded(tx, found, account);
+  const decision = decideRedemption(
+    toCouponFacts(coupon),
+    toClassFacts(cls),
+    toAccountFacts(account),
+    customerIsNew,
+    now.getTime(),
+  );
+  if (decision.kind === 'alreadyRedeemed') return new Date(decision.redemptionDate);
+  if (decision.kind === 'reject') throw refusal(decision.code, decision.detail);
+  await lockAccount(tx, account.id);
+  await tx(T.coupons).where({ id: coupon.id }).update({ redeemed_account_id: account.id, redemption_date: now });
+  await recordAccountEvent(tx, account.id, {
+    kind: 'redeem',
+    at: now,
+    couponId: coupon.id,
+    terms: offerTerms(coupon.id, coupon.code, cls),
+  });
+  return now;
 }
 
 export async function redeemCoupon(
@@ -128,23 +135,6 @@ function redeemLocked(knex: Knex, account: DbAccountRow, code: string, now: Date
   return inTransaction(knex, async (tx) => {
     const found = await lockCouponByCode(tx, code);
     if (!found) throw ApiError.of(4500);
-    const { coupon, cls } = found;
-    if (coupon.revoked_at) throw ApiError.of(4512);
-    if (coupon.redeemed_account_id !== null) {
-      // A retry by the same account is safe: it gets the original RedemptionDate back.
-      if (coupon.redeemed_account_id === account.id) return { redemptionDate: coupon.redemption_date! };
-      throw ApiError.of(4501);
-    }
-    if (coupon.claimed_account_id !== null && coupon.claimed_account_id !== account.id) throw ApiError.of(4513);
-    await checkRedeemable(tx, found, account, now);
-    await lockAccount(tx, account.id);
-    await tx(T.coupons).where({ id: coupon.id }).update({ redeemed_account_id: account.id, redemption_date: now });
-    await recordAccountEvent(tx, account.id, {
-      kind: 'redeem',
-      at: now,
-      couponId: coupon.id,
-      terms: offerTerms(coupon.id, coupon.code, cls),
-    });
-    return { redemptionDate: now };
+    return { redemptionDate: await redeemFound(tx, found, account, now) };
   });
 }

@@ -247,6 +247,43 @@ describe('Promotional offers page in a browser', function () {
     expect(await card.getAttribute('data-status')).to.equal('Pending');
   });
 
+  it('a claim past its EndDate still offers Redeem now, which works; once the coupon expires it reads Expired with no Redeem now', async () => {
+    const now = await t.app.clock.now();
+    const day = 86_400_000;
+    const customer = String(
+      (
+        (await t.db.knex('accounts').where({ id: main.id }).first('customer_id')) as {
+          customer_id: string;
+        }
+      ).customer_id,
+    );
+    await makeCouponClass(t, customer, {
+      name: 'Short window',
+      amount: '10',
+      start: new Date(now.getTime() - day).toISOString(),
+      end: new Date(now.getTime() + day).toISOString(),
+      expires: new Date(now.getTime() + 10 * day).toISOString(),
+    });
+    const [late, never] = await mint(t, customer, 'Short window', 2);
+    await claim(t, late!, main.id);
+    await claim(t, never!, timed.id);
+    await t.admin('/admin/clock', { advance: 'P2D' });
+    await page.reload();
+
+    const lateCard = offerCard(page, main.number, 'Short window');
+    await submit(page, lateCard.getByRole('button', { name: /Redeem now/ }));
+    expect(await offerCard(page, main.number, 'Short window').getAttribute('data-status')).to.be.oneOf([
+      'Active',
+      'Pending',
+    ]);
+
+    await t.admin('/admin/clock', { advance: 'P10D' });
+    await page.reload();
+    const neverCard = offerCard(page, timed.number, 'Short window');
+    expect(await neverCard.getAttribute('data-status')).to.equal('Expired');
+    expect(await neverCard.getByRole('button', { name: /Redeem now/ }).count()).to.equal(0);
+  });
+
   it('signing out ends the session: the old cookie is worthless and the page asks to sign in again', async () => {
     const [old] = await page.context().cookies();
     await submit(page, page.getByRole('button', { name: 'Sign out' }));

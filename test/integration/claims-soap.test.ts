@@ -317,6 +317,59 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
       expectFault(await redeem(w.user, w.accountId, codes[0]!), 4504);
     });
 
+    it('a claim reserves the coupon: after its EndDate the claiming account still redeems it until ExpirationDate', async () => {
+      const { w, codes } = await featureWorld(1, { end: '2030-01-15T00:00:00Z', expires: '2030-06-01T00:00:00Z' });
+      resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));
+      await t.admin('/admin/clock', { set: '2030-02-01T00:00:00Z' });
+
+      const out = resultOf(await redeem(w.user, w.accountId, codes[0]!));
+
+      expect(iso(out.RedemptionDate).slice(0, 10)).to.equal('2030-02-01');
+      expect((await couponInfo(w, codes[0]!)).Status).to.equal(1);
+    });
+
+    it('an Acquisition coupon claimed by a new customer stays redeemable after the customer has spent', async () => {
+      const { w, codes } = await featureWorld(1, { type: 'Acquisition' });
+      resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));
+      const other = await makeAccount(t, w.customerId);
+      await t.admin('/admin/spend', { account: other.id, amount: '10' });
+
+      resultOf(await redeem(w.user, w.accountId, codes[0]!));
+
+      expect((await couponInfo(w, codes[0]!)).Status).to.equal(1);
+    });
+
+    it('an unclaimed coupon past its EndDate is still refused with 4503', async () => {
+      const { w, codes } = await featureWorld(1, { end: '2030-01-15T00:00:00Z', expires: '2030-06-01T00:00:00Z' });
+      await t.admin('/admin/clock', { set: '2030-02-01T00:00:00Z' });
+
+      expectFault(await redeem(w.user, w.accountId, codes[0]!), 4503);
+    });
+
+    it('a claim that expired unredeemed ends: the offer reads Expired and the account may claim another coupon of the feature', async () => {
+      const { w, featureId, codes } = await featureWorld(1, { expires: '2030-02-01T00:00:00Z' });
+      await makeCouponClass(t, w.customerId, { name: `Later${featureId}`, featureId, expires: '2031-01-01T00:00:00Z' });
+      const [later] = await mint(t, w.customerId, `Later${featureId}`, 1);
+      resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));
+      expect(partialCodes(resultOf(await claim(callZeep, w.user, [[w.accountId, later!]])))).to.deep.equal([[4514]]);
+      await t.admin('/admin/clock', { set: '2030-03-01T00:00:00Z' });
+
+      const offers = await t.admin<Rec[]>(`/admin/accounts/${w.accountId}/offers`, undefined, 'GET');
+      const eligible = resultOf(
+        await callZeep(t.endpoint, 'CheckFeatureAdoptionCouponEligibility', headersOf(w.user), {
+          FeatureId: featureId,
+          AccountIds: { long: [Number(w.accountId)] },
+        }),
+      );
+      const again = resultOf(await claim(callZeep, w.user, [[w.accountId, later!]]));
+
+      expect((await couponInfo(w, codes[0]!)).Status).to.equal(3);
+      expect(offers.find((o) => o.couponCode === codes[0])).to.include({ status: 'Expired' });
+      expect(list((eligible.EligibleAccountIds as Rec | null)?.long).map(String)).to.deep.equal([w.accountId]);
+      expect(partialCodes(again)).to.deep.equal([[]]);
+      expect((await couponInfo(w, later!)).Status).to.equal(6);
+    });
+
     it('a claim is one account event, and replaying the account events gives the stored offers', async () => {
       const { w, codes } = await featureWorld(2);
       resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));

@@ -24,6 +24,7 @@ const FILLED_BY_OPERATOR_API = [
   'coupons',
   'test_clock',
   'account_events',
+  'auto_grants',
 ];
 /** Columns that explain themselves without a comment: the key, bookkeeping timestamps and references. */
 const SELF_EXPLAINING = new Set(['id', 'created_at', 'updated_at', 'recorded_at']);
@@ -91,6 +92,16 @@ async function useTheService(t: TestApp): Promise<string[]> {
     class: 'Spring',
     count: 3,
   });
+  // An auto-grant class with no coupon: the account created after it records a grant that could not be made.
+  await t.admin('/admin/classes', {
+    customer: customer.id,
+    name: 'Welcome',
+    type: 'Retention',
+    amount: '5',
+    currency: 'USD',
+    autoGrant: 'new-accounts',
+  });
+  await t.admin('/admin/accounts', { customer: customer.id, currency: 'USD' });
   await t.admin('/admin/clock', { advance: 'PT1S' });
   await t.admin('/admin/spend', { account: account.id, amount: '12.50' });
   await t.admin('/admin/coupons/revoke', { code: codes[2], reason: 'migration test' });

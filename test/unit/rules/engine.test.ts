@@ -94,13 +94,32 @@ describe('rules: exact money (rule 10)', () => {
     expect(amounts(step.entries, 'charge')).to.deep.equal([['1', 900719925475]]);
   });
 
-  it('many small spends on a percent coupon leave no rounding drift', () => {
+  it('many small spends on a percent coupon cover exactly what one spend of their total would', () => {
+    // 1,000 spends of 0.07 at 33.33%: 70.00 × 33.33% = 23.331 → 23.33 covered, not 1,000 × floor(2.3331) = 20.00.
     const spends = Array.from({ length: 1000 }, (_, i) => spend(T0 + i, `s${i}`, 7));
 
     const step = run([redeem(T0, makeTerms({ amount: 1_000_000, percentOffBp: 3333 })), ...spends], T0 + DAY);
 
-    expect(offerOf(step, '1')).to.include({ covered: 2000, balance: 998_000 });
-    expect(amounts(step.entries, 'charge').reduce((sum, [, amount]) => sum + amount, 0)).to.equal(5000);
+    expect(offerOf(step, '1')).to.include({ covered: 2333, balance: 997_667 });
+    expect(amounts(step.entries, 'charge').reduce((sum, [, amount]) => sum + amount, 0)).to.equal(4667);
+  });
+
+  it('twenty spends of 0.09 at 10% cover 0.18, as one spend of 1.80 does', () => {
+    const spends = Array.from({ length: 20 }, (_, i) => spend(T0 + i, `s${i}`, 9));
+
+    const split = run([redeem(T0, makeTerms({ amount: 5000, percentOffBp: 1000 })), ...spends], T0 + DAY);
+    const whole = run([redeem(T0, makeTerms({ amount: 5000, percentOffBp: 1000 })), spend(T0, 's', 180)], T0 + DAY);
+
+    expect(offerOf(split, '1')).to.include({ covered: 18, balance: 4982 });
+    expect(offerOf(whole, '1')).to.include({ covered: 18, balance: 4982 });
+  });
+
+  it('a thousand spends of 0.01 at 10% cover 0.10', () => {
+    const spends = Array.from({ length: 1000 }, (_, i) => spend(T0 + i, `s${i}`, 1));
+
+    const step = run([redeem(T0, makeTerms({ amount: 5000, percentOffBp: 1000 })), ...spends], T0 + DAY);
+
+    expect(offerOf(step, '1')).to.include({ covered: 100, balance: 4900 });
   });
 
   it('refuses money that is not a non-negative safe integer and percentages out of range', () => {

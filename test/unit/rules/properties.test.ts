@@ -204,3 +204,82 @@ describe('rules: properties over random account histories', () => {
     );
   });
 });
+
+describe('rules: a percent offer covers the same however a spend is split (rule 10)', () => {
+  const offerTermsArb = fc.array(
+    fc.record({
+      amount: fc.integer({ min: 1, max: 3000 }),
+      spendThreshold: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1000 })),
+      percentOffBp: fc.option(fc.integer({ min: 1, max: 10_000 }), { freq: 4 }),
+    }),
+    { minLength: 1, maxLength: 3 },
+  );
+  // A total spend and the cut points that split it into parts (some of them empty).
+  const splitArb = fc
+    .integer({ min: 0, max: 20_000 })
+    .chain((total) =>
+      fc
+        .array(fc.integer({ min: 0, max: total }), { maxLength: 25 })
+        .map((cuts) => ({ total, cuts: [...cuts].sort((a, b) => a - b) })),
+    );
+
+  it('one spend of S and S split at random, recorded in any order, give the same coverage, balance and cash', () => {
+    fc.assert(
+      fc.property(offerTermsArb, splitArb, fc.infiniteStream(fc.nat()), (offers, { total, cuts }, shuffle) => {
+        const redeems: AccountEvent[] = offers.map((terms, i) => ({
+          kind: 'redeem',
+          at: T0,
+          seq: i,
+          terms: {
+            ...terms,
+            couponId: String(i + 1),
+            couponCode: `CODE${i + 1}`,
+            activeDays: null,
+            couponExpiresAt: null,
+          },
+        }));
+        const bounds = [0, ...cuts, total];
+        const parts = bounds.slice(1).map((end, i) => end - bounds[i]!);
+        const spendAt = (i: number, amount: number): AccountEvent => ({
+          kind: 'spend',
+          at: T0 + HOUR + i,
+          seq: 100 + i,
+          spendId: `s${i}`,
+          amount,
+        });
+        const split = parts.map((amount, i) => spendAt(i, amount));
+        // Record the split spends in a random order (Fisher–Yates); replay puts them back in time order.
+        const recorded = [...split];
+        for (let i = recorded.length - 1; i > 0; i--) {
+          const j = shuffle.next().value % (i + 1);
+          [recorded[i], recorded[j]] = [recorded[j]!, recorded[i]!];
+        }
+
+        const once = replay(emptyAccountState(true), [...redeems, spendAt(0, total)], T0 + DAY);
+        const many = replay(emptyAccountState(true), [...redeems, ...recorded], T0 + DAY);
+
+        const summary = (step: Step) =>
+          step.state.offers.map((offer) => ({
+            couponId: offer.couponId,
+            status: offer.status,
+            balance: offer.balance,
+            covered: offer.covered,
+            spendToThreshold: offer.spendToThreshold,
+            cash: sum(step.entries, (entry) => entry.kind === 'charge' && entry.couponId === offer.couponId),
+          }));
+        expect(summary(many)).to.deep.equal(summary(once));
+        expect(sum(many.entries, (entry) => entry.kind === 'charge' && entry.couponId === null)).to.equal(
+          sum(once.entries, (entry) => entry.kind === 'charge' && entry.couponId === null),
+        );
+        // While the first offer is still active, its coverage is floor(percent × the spend beyond its threshold).
+        const first = many.state.offers.find((offer) => offer.couponId === '1')!;
+        const bp = first.terms.percentOffBp;
+        if (bp !== null && first.status === 'Active') {
+          const eligible = Math.max(0, total - first.terms.spendThreshold);
+          expect(first.covered).to.equal(Math.floor((eligible * bp) / 10_000));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

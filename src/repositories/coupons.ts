@@ -1,0 +1,74 @@
+// Coupon reads behind the redemption decision: rows mapped to the facts src/rules/redemption.ts decides on, the
+// customer's history for Acquisition coupons, and an account's coupons of one feature.
+import type { Knex } from 'knex';
+import type { AccountFacts, ClassFacts, CouponFacts } from '../rules/redemption.ts';
+import { OT } from './offers.ts';
+import { T, type DbAccountRow, type DbClassRow, type DbCouponRow } from './tables.ts';
+
+const time = (d: Date | null): number | null => (d === null ? null : d.getTime());
+
+export function toCouponFacts(c: DbCouponRow): CouponFacts {
+  return {
+    revoked: c.revoked_at !== null,
+    redeemedAccountId: c.redeemed_account_id,
+    redemptionDate: time(c.redemption_date),
+    claimedAccountId: c.claimed_account_id,
+    claimDate: time(c.claim_date),
+    sendToDate: time(c.send_to_date),
+  };
+}
+
+export function toClassFacts(k: DbClassRow): ClassFacts {
+  return {
+    couponType: k.coupon_type,
+    currency: k.currency,
+    startDate: time(k.start_date),
+    endDate: time(k.end_date),
+    expirationDate: time(k.expiration_date),
+    redeemWithinDays: k.redeem_within_days,
+  };
+}
+
+export function toAccountFacts(a: Pick<DbAccountRow, 'id' | 'currency'>): AccountFacts {
+  return { id: a.id, currency: a.currency };
+}
+
+/**
+ * Whether the customer is new for an Acquisition coupon: no account of it has recorded spend or redeemed another
+ * Acquisition coupon. Takes the customer row lock first, so two accounts of one customer cannot both pass as new.
+ */
+export async function lockCustomerIsNew(tx: Knex.Transaction, customerId: string, couponId: string): Promise<boolean> {
+  await tx(T.customers).where({ id: customerId }).forUpdate().first('id');
+  const { rows } = (await tx.raw(
+    `SELECT 1 FROM ${OT.events} e JOIN ${T.accounts} a ON a.id = e.account_id
+      WHERE a.customer_id = ? AND e.kind = 'spend'
+     UNION ALL
+     SELECT 1 FROM ${T.coupons} c JOIN ${T.accounts} a ON a.id = c.redeemed_account_id
+       JOIN ${T.classes} k ON k.id = c.class_id
+      WHERE a.customer_id = ? AND k.coupon_type = 'Acquisition' AND c.id <> ?
+     LIMIT 1`,
+    [customerId, customerId, couponId],
+  )) as { rows: unknown[] };
+  return rows.length === 0;
+}
+
+/** The coupons of a feature that the account claimed or redeemed, with their class's ExpirationDate. */
+export async function featureCouponsOf(
+  db: Knex,
+  accountId: string,
+  featureId: number,
+): Promise<{ coupon: CouponFacts; cls: Pick<ClassFacts, 'expirationDate'> }[]> {
+  // One branch per index from the account (claimed, redeemed): an OR would let the planner start from the
+  // feature's classes and walk every coupon of them, whoever holds them.
+  const { rows } = (await db.raw(
+    `SELECT c.*, k.expiration_date AS k_expiration_date
+       FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
+      WHERE c.claimed_account_id = ? AND k.feature_id = ?
+     UNION ALL
+     SELECT c.*, k.expiration_date AS k_expiration_date
+       FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
+      WHERE c.redeemed_account_id = ? AND k.feature_id = ? AND c.claimed_account_id IS DISTINCT FROM ?`,
+    [accountId, featureId, accountId, featureId, accountId],
+  )) as { rows: (DbCouponRow & { k_expiration_date: Date | null })[] };
+  return rows.map((r) => ({ coupon: toCouponFacts(r), cls: { expirationDate: time(r.k_expiration_date) } }));
+}
