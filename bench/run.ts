@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import knexFactory, { type Knex } from 'knex';
 import { parseEnvelope } from '../src/soap/envelope.ts';
 import { readXml, type XElement } from '../src/soap/xml-reader.ts';
+import { predicateXml, searchPredicatesXml } from '../test/support/factories.ts';
 import { parseShapes } from '../test/support/parse-shapes.ts';
 import { officialWsdlPath, repoRoot } from '../test/support/official-wsdl.ts';
 import { spawnServer, type ServerProcess } from '../test/support/server-process.ts';
@@ -190,8 +191,9 @@ try {
 
   const search = envelope(
     'SearchCoupons',
-    `<b:Predicates><e:Predicate><e:Field>ClassName</e:Field><e:Operator>Equals</e:Operator><e:Value>Spring</e:Value>` +
-      `</e:Predicate></b:Predicates><b:PageInfo><e:Index>0</e:Index><e:Size>100</e:Size></b:PageInfo>`,
+    // The CustomerId predicate is required (fault 474 without it), then the ClassName one.
+    `${searchPredicatesXml(customer, predicateXml('ClassName', 'Equals', 'Spring'))}` +
+      `<b:PageInfo><e:Index>0</e:Index><e:Size>100</e:Size></b:PageInfo>`,
     user,
   );
   const searchFile = path.join(tmp, 'search.xml');
@@ -224,7 +226,7 @@ try {
   parseLines.push(
     `SearchCoupons p50 quiet / flooded   ${`${quiet.p50} / ${flooded.p50} ms`.padStart(16)}  ${x(flooded.p50, quiet.p50)}  target within 3×`,
     `SearchCoupons p99 quiet / flooded   ${`${quiet.p99} / ${flooded.p99} ms`.padStart(16)}  ${x(flooded.p99, quiet.p99)}  target within 3×`,
-    `  (autocannon -c 16 -d ${latencySeconds}; ${quiet.rps.toFixed(0)} vs ${flooded.rps.toFixed(0)} req/s; 4 flood processes, one 1 MiB body in flight each)`,
+    `  (autocannon -c 16 -d ${latencySeconds}; ${quiet.rps.toFixed(0)} vs ${flooded.rps.toFixed(0)} req/s, non-2xx ${quiet.non2xx} vs ${flooded.non2xx}; 4 flood processes, one 1 MiB body in flight each)`,
   );
   if (ONLY === 'parse') process.stdout.write(`${parseLines.join('\n')}\n`);
   else {

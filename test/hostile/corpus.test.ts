@@ -6,7 +6,15 @@ import { expect } from 'chai';
 import { complexTypeDef, fieldsOf, NS, wrapperFields, type QualifiedField } from '../../src/schema/index.ts';
 import { HANDLERS } from '../../src/soap/operations.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
-import { makeCouponClass, makeUser, makeWorld, mint, type World } from '../support/factories.ts';
+import {
+  makeCouponClass,
+  makeUser,
+  makeWorld,
+  mint,
+  predicateXml,
+  searchPredicatesXml,
+  type World,
+} from '../support/factories.ts';
 import { ARRAYS, esc, expectFault, rawHttp, SOAP11, XML_TYPE, XSI, type Answer } from '../support/hostile.ts';
 
 const MiB = 1024 * 1024;
@@ -107,8 +115,11 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
     postSoap(t.endpoint, xml, headers);
   const call = (op: string, inner: string, extraHeaders = ''): Promise<Answer> =>
     post(soapRequest(op, inner, w.user, extraHeaders));
+  /** The user's own coupons: the CustomerId predicate that SearchCoupons requires, and nothing else. */
+  const mine = (): string => searchPredicatesXml(w.customerId);
+  /** One predicate beside the required CustomerId one. */
   const predicate = (field: string, op: string, value: string): string =>
-    `<b:Predicates><e:Predicate><e:Field>${field}</e:Field><e:Operator>${op}</e:Operator><e:Value>${value}</e:Value></e:Predicate></b:Predicates>`;
+    searchPredicatesXml(w.customerId, predicateXml(field, op, value));
   const dispatchBody = (items: string, className = 'Spring'): string =>
     `<b:SendToEmails xmlns:a="${ARRAYS}">${items}</b:SendToEmails><b:CustomerId>${w.customerId}</b:CustomerId>` +
     `<b:CouponClassName>${className}</b:CouponClassName>`;
@@ -162,12 +173,16 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
 
     it('two AuthenticationToken headers (even equal ones) are code 100: the credential is ambiguous', async () => {
       const token = `<b:AuthenticationToken>${w.user.authenticationToken}</b:AuthenticationToken>`;
-      expectFault(await call('SearchCoupons', '', token), { faultcode: 'Client', detail: 'ApiFault', codes: [100] });
+      expectFault(await call('SearchCoupons', mine(), token), {
+        faultcode: 'Client',
+        detail: 'ApiFault',
+        codes: [100],
+      });
       const other = await makeUser(t, w.customerId);
       const swap = `<b:AuthenticationToken>${other.authenticationToken}</b:AuthenticationToken>`;
       const res = await post(
         `${ENVELOPE_OPEN}<s:Header>${swap}<b:DeveloperToken>${w.user.developerToken}</b:DeveloperToken>${token}` +
-          `</s:Header><s:Body><b:SearchCouponsRequest/></s:Body></s:Envelope>`,
+          `</s:Header><s:Body><b:SearchCouponsRequest>${mine()}</b:SearchCouponsRequest></s:Body></s:Envelope>`,
       );
       const f = expectFault(res, { faultcode: 'Client', detail: 'ApiFault', codes: [100] });
       expect(f.details[0]).to.include('AuthenticationToken header appears more than once');
@@ -177,7 +192,11 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
     it('two DeveloperToken, UserName or Password headers are code 100', async () => {
       for (const h of ['DeveloperToken', 'UserName', 'Password']) {
         const extra = `<b:${h}>one</b:${h}><b:${h}>two</b:${h}>`;
-        expectFault(await call('SearchCoupons', '', extra), { faultcode: 'Client', detail: 'ApiFault', codes: [100] });
+        expectFault(await call('SearchCoupons', mine(), extra), {
+          faultcode: 'Client',
+          detail: 'ApiFault',
+          codes: [100],
+        });
       }
       await stillServes();
     });
@@ -185,20 +204,20 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
     it('two SOAP Header elements, or two Bodies, are code 100', async () => {
       const creds = `<b:AuthenticationToken>${w.user.authenticationToken}</b:AuthenticationToken><b:DeveloperToken>${w.user.developerToken}</b:DeveloperToken>`;
       for (const xml of [
-        `${ENVELOPE_OPEN}<s:Header>${creds}</s:Header><s:Header/><s:Body><b:SearchCouponsRequest/></s:Body></s:Envelope>`,
-        `${ENVELOPE_OPEN}<s:Header>${creds}</s:Header><s:Body><b:SearchCouponsRequest/></s:Body><s:Body><b:SearchCouponsRequest/></s:Body></s:Envelope>`,
+        `${ENVELOPE_OPEN}<s:Header>${creds}</s:Header><s:Header/><s:Body><b:SearchCouponsRequest>${mine()}</b:SearchCouponsRequest></s:Body></s:Envelope>`,
+        `${ENVELOPE_OPEN}<s:Header>${creds}</s:Header><s:Body><b:SearchCouponsRequest>${mine()}</b:SearchCouponsRequest></s:Body><s:Body><b:SearchCouponsRequest>${mine()}</b:SearchCouponsRequest></s:Body></s:Envelope>`,
       ])
         expectFault(await post(xml), { faultcode: 'Client', detail: 'ApiFault', codes: [100] });
       await stillServes();
     });
 
     it('a duplicated attribute or namespace declaration is malformed XML, code 100', async () => {
-      expectFault(await call('SearchCoupons', '<b:PageInfo a="1" a="2"/>'), {
+      expectFault(await call('SearchCoupons', `${mine()}<b:PageInfo a="1" a="2"/>`), {
         faultcode: 'Client',
         detail: 'ApiFault',
         codes: [100],
       });
-      expectFault(await call('SearchCoupons', `<b:PageInfo xmlns:q="urn:1" xmlns:q="urn:2"/>`), {
+      expectFault(await call('SearchCoupons', `${mine()}<b:PageInfo xmlns:q="urn:1" xmlns:q="urn:2"/>`), {
         faultcode: 'Client',
         detail: 'ApiFault',
         codes: [100],
@@ -208,7 +227,7 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
 
     it('two SOAPAction HTTP headers naming different operations are code 100', async () => {
       const res = await new Promise<Answer>((resolve, reject) => {
-        const body = soapRequest('SearchCoupons', '', w.user);
+        const body = soapRequest('SearchCoupons', mine(), w.user);
         // Node's client joins repeated headers given as an array into separate header lines.
         const req = httpRequest(
           t.endpoint,
@@ -409,12 +428,12 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
             codes: [100],
           },
         );
-        expectFault(await call('SearchCoupons', '', `<b:UserName>a${ref}</b:UserName>`), {
+        expectFault(await call('SearchCoupons', mine(), `<b:UserName>a${ref}</b:UserName>`), {
           faultcode: 'Client',
           detail: 'ApiFault',
           codes: [100],
         });
-        expectFault(await call('SearchCoupons', `<b:PageInfo x="${ref}"/>`), {
+        expectFault(await call('SearchCoupons', `${mine()}<b:PageInfo x="${ref}"/>`), {
           faultcode: 'Client',
           detail: 'ApiFault',
           codes: [100],
@@ -475,7 +494,7 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
         `<b:UserName>${long}</b:UserName><b:Password>pw</b:Password>${dev}`,
         `<b:UserName>someone</b:UserName><b:Password>${long}</b:Password>${dev}`,
       ]) {
-        const res = await post(soapRequest('SearchCoupons', '', null, creds));
+        const res = await post(soapRequest('SearchCoupons', mine(), null, creds));
         expectFault(res, { faultcode: 'Server', detail: 'AdApiFaultDetail', codes: [105] });
         small(res);
       }
@@ -483,13 +502,13 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
     });
 
     it('a 900 KB element name is 201 (or 100 as the body element) with a short detail', async () => {
-      const inside = await call('SearchCoupons', `<b:${long}/>`);
+      const inside = await call('SearchCoupons', `${mine()}<b:${long}/>`);
       expectFault(inside, { faultcode: 'Client', detail: 'ApiFault', codes: [201] });
       small(inside);
       const asBody = await post(`${ENVELOPE_OPEN}<s:Body><b:${long}/></s:Body></s:Envelope>`);
       expectFault(asBody, { faultcode: 'Client', detail: 'ApiFault', codes: [100] });
       small(asBody);
-      const mu = await call('SearchCoupons', '', `<x:${long} xmlns:x="urn:x" s:mustUnderstand="1"/>`);
+      const mu = await call('SearchCoupons', mine(), `<x:${long} xmlns:x="urn:x" s:mustUnderstand="1"/>`);
       expectFault(mu, { faultcode: 'MustUnderstand', detail: null });
       small(mu);
       await stillServes();
@@ -497,10 +516,14 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
 
     it('a 900 KB attribute value or namespace URI on an ignored element changes nothing', async () => {
       expect(
-        (await call('SearchCoupons', `<b:PageInfo note="${long}"><e:Index>0</e:Index><e:Size>5</e:Size></b:PageInfo>`))
-          .status,
+        (
+          await call(
+            'SearchCoupons',
+            `${mine()}<b:PageInfo note="${long}"><e:Index>0</e:Index><e:Size>5</e:Size></b:PageInfo>`,
+          )
+        ).status,
       ).to.equal(200);
-      expect((await call('SearchCoupons', '', `<x:Hint xmlns:x="urn:${long}">1</x:Hint>`)).status).to.equal(200);
+      expect((await call('SearchCoupons', mine(), `<x:Hint xmlns:x="urn:${long}">1</x:Hint>`)).status).to.equal(200);
       await stillServes();
     });
 
@@ -508,7 +531,7 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
       const res = await rawHttp(t.endpoint, {
         method: 'POST',
         headers: { 'Content-Type': XML_TYPE, SOAPAction: 'S'.repeat(64 * 1024) },
-        body: soapRequest('SearchCoupons', '', w.user),
+        body: soapRequest('SearchCoupons', mine(), w.user),
       });
       expect(res.status).to.equal(431);
       await stillServes();
@@ -517,14 +540,14 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
 
   describe('unknown headers', () => {
     it('10,000 unknown SOAP headers are ignored', async () => {
-      const res = await call('SearchCoupons', '', '<x:Noise xmlns:x="urn:noise">v</x:Noise>'.repeat(10_000));
+      const res = await call('SearchCoupons', mine(), '<x:Noise xmlns:x="urn:noise">v</x:Noise>'.repeat(10_000));
       expect(res.status, res.body.slice(0, 500)).to.equal(200);
       await stillServes();
     });
 
     it('an unknown header in the Billing namespace is ignored; marked mustUnderstand="true" it is a MustUnderstand fault', async () => {
-      expect((await call('SearchCoupons', '', '<b:Frobnicate>1</b:Frobnicate>')).status).to.equal(200);
-      expectFault(await call('SearchCoupons', '', '<b:Frobnicate s:mustUnderstand="true">1</b:Frobnicate>'), {
+      expect((await call('SearchCoupons', mine(), '<b:Frobnicate>1</b:Frobnicate>')).status).to.equal(200);
+      expectFault(await call('SearchCoupons', mine(), '<b:Frobnicate s:mustUnderstand="true">1</b:Frobnicate>'), {
         faultcode: 'MustUnderstand',
         detail: null,
       });
@@ -533,14 +556,14 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
 
     it('a mustUnderstand attribute of another SOAP version is not SOAP 1.1’s: the header is ignored', async () => {
       const extra = `<x:Session xmlns:x="urn:x" xmlns:s12="http://www.w3.org/2003/05/soap-envelope" s12:mustUnderstand="true">1</x:Session>`;
-      expect((await call('SearchCoupons', '', extra)).status).to.equal(200);
+      expect((await call('SearchCoupons', mine(), extra)).status).to.equal(200);
       await stillServes();
     });
 
     it('a credential header holding elements instead of text is no credential: 105', async () => {
       const xml = soapRequest(
         'SearchCoupons',
-        '',
+        mine(),
         null,
         `<b:AuthenticationToken><x:t xmlns:x="urn:x">${w.user.authenticationToken}</x:t></b:AuthenticationToken><b:DeveloperToken>${w.user.developerToken}</b:DeveloperToken>`,
       );
@@ -549,7 +572,7 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
     });
 
     it('unknown or spoofed HTTP headers change nothing', async () => {
-      const res = await post(soapRequest('SearchCoupons', '', w.user), {
+      const res = await post(soapRequest('SearchCoupons', mine(), w.user), {
         'X-Forwarded-For': `127.0.0.1, ' OR 1=1 --`,
         'X-Forwarded-Proto': 'gopher',
         Authorization: 'Bearer not-the-admin-key',

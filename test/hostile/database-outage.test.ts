@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import knexFactory, { type Knex } from 'knex';
 import { soapRequest } from '../support/app.ts';
+import { searchPredicatesXml } from '../support/factories.ts';
 import { readFault, GUID } from '../support/hostile.ts';
 import { startPrivateCluster, type PrivateCluster } from '../support/private-postgres.ts';
 import { spawnServer, type ServerProcess } from '../support/server-process.ts';
@@ -87,7 +88,7 @@ describe('PostgreSQL stopped under load: code 0 faults, /ready 503, and recovery
     const inner =
       op === 'RedeemCoupon'
         ? `<b:AccountId>${accountId}</b:AccountId><b:CouponCode>${code}</b:CouponCode>`
-        : '<b:PageInfo><e:Index>0</e:Index><e:Size>5</e:Size></b:PageInfo>';
+        : `${searchPredicatesXml(customerId)}<b:PageInfo><e:Index>0</e:Index><e:Size>5</e:Size></b:PageInfo>`;
     const sentIn = phase();
     const started = Date.now();
     try {

@@ -12,7 +12,14 @@ import { HANDLERS } from '../../src/soap/operations.ts';
 import { decodeRequest } from '../../src/soap/xml-decode.ts';
 import { readXml, XmlReadError } from '../../src/soap/xml-reader.ts';
 import { postSoap, startTestApp, type Credentials, type TestApp } from '../support/app.ts';
-import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
+import {
+  makeCouponClass,
+  makeWorld,
+  mint,
+  predicateXml,
+  searchPredicatesXml,
+  type World,
+} from '../support/factories.ts';
 import { ARRAYS, readFault, SOAP11, XSI } from '../support/hostile.ts';
 
 /** The longest any single input may take to read (inputs are at most a few KB). */
@@ -31,9 +38,10 @@ function seeds(creds: Credentials, w: { customerId: string; accountId: string; c
         `xmlns:a="${ARRAYS}" xmlns:i="${XSI}"><s:Header><b:AuthenticationToken>${creds.authenticationToken}</b:AuthenticationToken>` +
         `<b:DeveloperToken>${creds.developerToken}</b:DeveloperToken><b:CustomerId>${w.customerId}</b:CustomerId></s:Header>` +
         `<s:Body><b:${op}Request>${inner}</b:${op}Request></s:Body></s:Envelope>`;
+  // The CustomerId predicate is required; without it every search would stop at fault 474.
   const search =
-    '<b:Predicates><e:Predicate><e:Field>ClassName</e:Field><e:Operator>Equals</e:Operator><e:Value>Spring</e:Value>' +
-    '</e:Predicate></b:Predicates><b:Ordering><e:OrderBy><e:Field>Id</e:Field><e:Order>Ascending</e:Order></e:OrderBy>' +
+    searchPredicatesXml(w.customerId, predicateXml('ClassName', 'Equals', 'Spring')) +
+    '<b:Ordering><e:OrderBy><e:Field>Id</e:Field><e:Order>Ascending</e:Order></e:OrderBy>' +
     '</b:Ordering><b:PageInfo><e:Index>0</e:Index><e:Size>10</e:Size></b:PageInfo>' +
     '<b:ReturnAdditionalFields>CouponClaimInfo</b:ReturnAdditionalFields>';
   return [

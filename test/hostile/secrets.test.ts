@@ -5,7 +5,15 @@ import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { CODE_ALPHABET, CODE_LENGTH, newCouponCode } from '../../src/services/coupon-codes.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
-import { makeCouponClass, makeUser, makeWorld, mint, type World } from '../support/factories.ts';
+import {
+  makeCouponClass,
+  makeUser,
+  makeWorld,
+  mint,
+  predicateXml,
+  searchPredicatesXml,
+  type World,
+} from '../support/factories.ts';
 import { ARRAYS, esc, expectFault, type Answer } from '../support/hostile.ts';
 
 describe('tokens and passwords are never echoed, logged or stored in clear', function () {
@@ -39,8 +47,9 @@ describe('tokens and passwords are never echoed, logged or stored in clear', fun
           `<b:Password>${esc(password)}</b:Password>`,
       ),
     );
+  /** One predicate beside the CustomerId predicate that SearchCoupons requires. */
   const predicate = (field: string, op: string, value: string): string =>
-    `<b:Predicates><e:Predicate><e:Field>${field}</e:Field><e:Operator>${op}</e:Operator><e:Value>${value}</e:Value></e:Predicate></b:Predicates>`;
+    searchPredicatesXml(w.customerId, predicateXml(field, op, value));
   const dispatch = (className: string): string =>
     `<b:SendToEmails xmlns:a="${ARRAYS}"><a:string>x@example.com</a:string></b:SendToEmails>` +
     `<b:CustomerId>${w.customerId}</b:CustomerId><b:CouponClassName>${className}</b:CouponClassName>`;
@@ -70,7 +79,11 @@ describe('tokens and passwords are never echoed, logged or stored in clear', fun
     });
 
     it('as a predicate value is data: a 3030 for an id field, an empty result for a name', async () => {
-      const asId = await tokenCall('SearchCoupons', predicate('CustomerId', 'Equals', w.user.authenticationToken));
+      // The token in place of the required CustomerId's value.
+      const asId = await tokenCall(
+        'SearchCoupons',
+        `<b:Predicates>${predicateXml('CustomerId', 'Equals', w.user.authenticationToken)}</b:Predicates>`,
+      );
       expectFault(asId, { faultcode: 'Server', detail: 'ApiFault', codes: [3030] });
       noSecretIn(asId, w.user.authenticationToken);
       const asName = await tokenCall('SearchCoupons', predicate('ClassName', 'Equals', w.user.authenticationToken));

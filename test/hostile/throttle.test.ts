@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { loadConfig } from '../../src/config.ts';
 import { createThrottle } from '../../src/soap/throttle.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
-import { makeCouponClass, makeUser, makeWorld, mint, type World } from '../support/factories.ts';
+import { makeCouponClass, makeUser, makeWorld, mint, searchPredicatesXml, type World } from '../support/factories.ts';
 import { expectFault } from '../support/hostile.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -25,8 +25,9 @@ describe('a user calling faster than RATE_LIMIT_PER_MINUTE gets code 117, other 
   });
   after(async () => t?.close());
 
+  // Every user here belongs to w's customer, so the required CustomerId predicate names it.
   const search = (creds: { authenticationToken: string; developerToken: string }) =>
-    postSoap(t.endpoint, soapRequest('SearchCoupons', '', creds));
+    postSoap(t.endpoint, soapRequest('SearchCoupons', searchPredicatesXml(w.customerId), creds));
 
   it('the first minute’s allowance succeeds, the next call is 117, another user still succeeds, and it refills', async () => {
     const burst = await Promise.all(Array.from({ length: LIMIT }, () => search(w.user)));
@@ -70,7 +71,9 @@ describe('a user calling faster than RATE_LIMIT_PER_MINUTE gets code 117, other 
       const u = await makeUser(t, w.customerId);
       for (let i = 0; i < 3; i++) {
         const all = await Promise.all(
-          Array.from({ length: 40 }, () => postSoap(off.endpoint, soapRequest('SearchCoupons', '', u))),
+          Array.from({ length: 40 }, () =>
+            postSoap(off.endpoint, soapRequest('SearchCoupons', searchPredicatesXml(w.customerId), u)),
+          ),
         );
         expect(all.every((r) => r.status === 200)).to.equal(true);
       }

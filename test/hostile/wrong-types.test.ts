@@ -15,7 +15,7 @@ import {
 } from '../../src/schema/index.ts';
 import { HANDLERS } from '../../src/soap/operations.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
-import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
+import { makeCouponClass, makeWorld, mint, searchPredicatesXml, type World } from '../support/factories.ts';
 import { expectFault, XSI } from '../support/hostile.ts';
 
 interface Leaf {
@@ -88,7 +88,7 @@ describe('a wrong value in any typed request field is code 201 naming the elemen
   after(async () => t?.close());
 
   async function stillServes(): Promise<void> {
-    const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', '', w.user));
+    const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', searchPredicatesXml(w.customerId), w.user));
     expect(res.status, res.body).to.equal(200);
     for (const c of codes) expect(res.body).to.include(c);
   }
@@ -140,6 +140,7 @@ describe('a wrong value in any typed request field is code 201 naming the elemen
 
   it('several wrong values in one request are all reported at once', async () => {
     const inner =
+      searchPredicatesXml(w.customerId) +
       '<b:PageInfo><e:Index>first</e:Index><e:Size>ten</e:Size></b:PageInfo>' +
       '<b:Ordering><e:OrderBy><e:Field>Colour</e:Field><e:Order>Up</e:Order></e:OrderBy></b:Ordering>';
     const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', inner, w.user));

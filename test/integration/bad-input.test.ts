@@ -5,7 +5,15 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { expect } from 'chai';
 import { readXml, type XElement } from '../../src/soap/xml-reader.ts';
 import { postSoap, SERVICE_PATH, soapRequest, startTestApp, type Credentials, type TestApp } from '../support/app.ts';
-import { makeCouponClass, makeUser, makeWorld, mint, type World } from '../support/factories.ts';
+import {
+  makeCouponClass,
+  makeUser,
+  makeWorld,
+  mint,
+  predicateXml,
+  searchPredicatesXml,
+  type World,
+} from '../support/factories.ts';
 
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
@@ -130,7 +138,10 @@ describe('hostile and broken input gets the contract’s fault, and the service 
   const secrets: string[] = [];
 
   const post = (xml: string | Buffer, headers: Record<string, string> = {}) => postSoap(t.endpoint, xml, headers);
-  const search = (inner = '', extraHeaders = '', c: Credentials | null = creds): string =>
+  /** The suite user's own coupons: the CustomerId predicate that SearchCoupons requires, and nothing else. */
+  const mine = (): string => searchPredicatesXml(w.customerId);
+  /** A SearchCoupons request; without `inner`, a valid search of the suite user's coupons. */
+  const search = (inner = mine(), extraHeaders = '', c: Credentials | null = creds): string =>
     soapRequest('SearchCoupons', inner, c, extraHeaders);
 
   /** The suite user's credentials as a SOAP Header (a body problem is only looked for once they pass). */
@@ -168,7 +179,7 @@ describe('hostile and broken input gets the contract’s fault, and the service 
   }
 
   async function stillServes(): Promise<void> {
-    const res = await post(search('<b:PageInfo><e:Index>0</e:Index><e:Size>10</e:Size></b:PageInfo>'), {
+    const res = await post(search(`${mine()}<b:PageInfo><e:Index>0</e:Index><e:Size>10</e:Size></b:PageInfo>`), {
       SOAPAction: '"SearchCoupons"',
     });
     expect(res.status, res.body).to.equal(200);
@@ -393,21 +404,21 @@ describe('hostile and broken input gets the contract’s fault, and the service 
 
   describe('authentication headers', () => {
     it('a missing AuthenticationToken is AdApiFaultDetail code 105', async () => {
-      const xml = search('', `<b:DeveloperToken>${creds.developerToken}</b:DeveloperToken>`, null);
+      const xml = search(mine(), `<b:DeveloperToken>${creds.developerToken}</b:DeveloperToken>`, null);
       const f = expectFault(await post(xml), { faultcode: 'Server', detail: 'AdApiFaultDetail', code: 105 });
       expect(f.errorCodes).to.deep.equal(['InvalidCredentials']);
       await stillServes();
     });
 
     it('a missing DeveloperToken is AdApiFaultDetail code 105', async () => {
-      const xml = search('', `<b:AuthenticationToken>${creds.authenticationToken}</b:AuthenticationToken>`, null);
+      const xml = search(mine(), `<b:AuthenticationToken>${creds.authenticationToken}</b:AuthenticationToken>`, null);
       expectFault(await post(xml), { faultcode: 'Server', detail: 'AdApiFaultDetail', code: 105 });
       await stillServes();
     });
 
     it('a wrong DeveloperToken beside a valid AuthenticationToken is code 105, and the fault does not echo either', async () => {
       const xml = search(
-        '',
+        mine(),
         `<b:AuthenticationToken>${creds.authenticationToken}</b:AuthenticationToken><b:DeveloperToken>wrong-developer-token</b:DeveloperToken>`,
         null,
       );
@@ -424,7 +435,7 @@ describe('hostile and broken input gets the contract’s fault, and the service 
         '<b:UserName/><b:Password/>',
         `<b:UserName xmlns:i="http://www.w3.org/2001/XMLSchema-instance" i:nil="true"/><b:Password xmlns:i="http://www.w3.org/2001/XMLSchema-instance" i:nil="true"/>`,
       ]) {
-        const res = await post(search('', extra));
+        const res = await post(search(mine(), extra));
         expect(res.status, `${extra}\n${res.body}`).to.equal(200);
       }
       await stillServes();
@@ -436,7 +447,7 @@ describe('hostile and broken input gets the contract’s fault, and the service 
       secrets.push(password, u.authenticationToken, u.developerToken);
       const login = (pw: string): string =>
         search(
-          '',
+          mine(),
           `<b:DeveloperToken>${u.developerToken}</b:DeveloperToken><b:UserName>alice@contoso.test</b:UserName><b:Password>${pw}</b:Password>`,
           null,
         );
@@ -452,7 +463,7 @@ describe('hostile and broken input gets the contract’s fault, and the service 
     it('an expired AuthenticationToken is AdApiFaultDetail code 109 (the Python SDK refreshes on it)', async () => {
       const u = await makeUser(t, w.customerId, { expires: '2000-01-01T00:00:00Z' });
       secrets.push(u.authenticationToken, u.developerToken);
-      const f = expectFault(await post(search('', '', u)), {
+      const f = expectFault(await post(search(mine(), '', u)), {
         faultcode: 'Server',
         detail: 'AdApiFaultDetail',
         code: 109,
@@ -514,22 +525,25 @@ describe('hostile and broken input gets the contract’s fault, and the service 
     // Predicate.Value is an xs:string, so ids and dates inside predicates are checked by the service: SPEC §4
     // makes a bad predicate value an invalid predicate, 3030 — still never NaN or Invalid Date downstream.
     it('non-numeric and overflowing id predicates and malformed date predicates are code 3030', async () => {
-      for (const [field, op, value] of [
-        ['CustomerId', 'Equals', 'Contoso'],
-        ['AccountId', 'Equals', '9223372036854775808'],
-        ['AccountId', 'In', '1,2,x'],
-        ['StartDate', 'GreaterThanEquals', '2024-02-30T00:00:00Z'],
-        ['RedemptionDate', 'LessThanEquals', 'yesterday'],
-        ['IsRedeemed', 'Equals', 'maybe'],
+      // The malformed CustomerId stands in for the required one; every other bad predicate comes beside it.
+      const contoso = `<b:Predicates>${predicateXml('CustomerId', 'Equals', 'Contoso')}</b:Predicates>`;
+      for (const inner of [
+        contoso,
+        ...[
+          ['AccountId', 'Equals', '9223372036854775808'],
+          ['AccountId', 'In', '1,2,x'],
+          ['StartDate', 'GreaterThanEquals', '2024-02-30T00:00:00Z'],
+          ['RedemptionDate', 'LessThanEquals', 'yesterday'],
+          ['IsRedeemed', 'Equals', 'maybe'],
+        ].map(([field, op, value]) => searchPredicatesXml(w.customerId, predicateXml(field!, op!, value!))),
       ]) {
-        const inner = `<b:Predicates><e:Predicate><e:Field>${field}</e:Field><e:Operator>${op}</e:Operator><e:Value>${value}</e:Value></e:Predicate></b:Predicates>`;
         expectFault(await post(search(inner)), { faultcode: 'Server', detail: 'ApiFault', code: 3030 });
       }
       await stillServes();
     });
 
     it('SQL metacharacters in a predicate value are data', async () => {
-      const inner = `<b:Predicates><e:Predicate><e:Field>ClassName</e:Field><e:Operator>Equals</e:Operator><e:Value>'; DROP TABLE coupons; --</e:Value></e:Predicate></b:Predicates>`;
+      const inner = searchPredicatesXml(w.customerId, predicateXml('ClassName', 'Equals', `'; DROP TABLE coupons; --`));
       const res = await post(search(inner));
       expect(res.status, res.body).to.equal(200);
       await stillServes();
@@ -539,7 +553,7 @@ describe('hostile and broken input gets the contract’s fault, and the service 
   describe('SOAP headers', () => {
     it('an unknown header marked mustUnderstand="1" gets an s:MustUnderstand fault', async () => {
       const extra = `<x:Session xmlns:x="urn:example:session" s:mustUnderstand="1">abc</x:Session>`;
-      expectFault(await post(search('', extra)), { faultcode: 'MustUnderstand', detail: null });
+      expectFault(await post(search(mine(), extra)), { faultcode: 'MustUnderstand', detail: null });
       await stillServes();
     });
 
@@ -549,7 +563,7 @@ describe('hostile and broken input gets the contract’s fault, and the service 
         `<x:Session xmlns:x="urn:example:session" s:mustUnderstand="0">abc</x:Session>`,
         `<b:TrackingId>client-side-value</b:TrackingId>`,
       ]) {
-        const res = await post(search('', extra));
+        const res = await post(search(mine(), extra));
         expect(res.status, `${extra}\n${res.body}`).to.equal(200);
       }
       await stillServes();
@@ -557,7 +571,7 @@ describe('hostile and broken input gets the contract’s fault, and the service 
 
     it('a known header marked mustUnderstand="1" is understood', async () => {
       const xml = search(
-        '',
+        mine(),
         `<b:AuthenticationToken s:mustUnderstand="1">${creds.authenticationToken}</b:AuthenticationToken><b:DeveloperToken s:mustUnderstand="1">${creds.developerToken}</b:DeveloperToken>`,
         null,
       );
@@ -570,7 +584,7 @@ describe('hostile and broken input gets the contract’s fault, and the service 
         `<b:CustomerId>${w.customerId}</b:CustomerId><b:CustomerAccountId>${w.accountId}</b:CustomerAccountId>`,
         '<b:CustomerId>999999999</b:CustomerId><b:CustomerAccountId>not-a-number</b:CustomerAccountId>',
       ]) {
-        const res = await post(search('', extra));
+        const res = await post(search(mine(), extra));
         expect(res.status, `${extra}\n${res.body}`).to.equal(200);
       }
       await stillServes();

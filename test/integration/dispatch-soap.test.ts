@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { callNodeSoap, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
-import { makeCouponClass, makeUser, makeWorld, mint, type World } from '../support/factories.ts';
+import { customerIdPredicate, makeCouponClass, makeUser, makeWorld, mint, type World } from '../support/factories.ts';
 
 type Caller = (endpoint: string, op: string, headers: SoapHeaders, body?: unknown) => Promise<ClientOutcome>;
 const CLIENTS: readonly (readonly [string, Caller])[] = [
@@ -122,7 +122,9 @@ describe('DispatchCoupons over SOAP', function () {
       const before = Date.now();
       await call(t.endpoint, 'DispatchCoupons', headers, body(name, ['dee@example.com']));
       const out = await call(t.endpoint, 'SearchCoupons', headers, {
-        Predicates: { Predicate: [{ Field: 'ClassName', Operator: 'Equals', Value: name }] },
+        Predicates: {
+          Predicate: [customerIdPredicate(w.customerId), { Field: 'ClassName', Operator: 'Equals', Value: name }],
+        },
       });
       expect(out.kind, JSON.stringify(out)).to.equal('result');
       const coupon = items(((out as { result: Rec }).result.Coupons as Rec).Coupon)[0]!;

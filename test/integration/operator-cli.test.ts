@@ -6,6 +6,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { CODE_ALPHABET, CODE_LENGTH } from '../../src/services/coupon-codes.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { searchPredicatesXml } from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
 
 const BIN = path.join(repoRoot, 'bin', 'billing.js');
@@ -116,7 +117,7 @@ describe('the billing CLI', function () {
       const out = await ok(argv`user create --customer ${customer} --role Standard`);
 
       expect(Object.keys(out).sort()).to.deep.equal(['authenticationToken', 'developerToken', 'id']);
-      const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', '', out as never));
+      const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', searchPredicatesXml(customer), out as never));
       expect(res.status, res.body).to.equal(200);
     });
 
@@ -137,7 +138,7 @@ describe('the billing CLI', function () {
       const legacy =
         `<b:DeveloperToken>${out.developerToken as string}</b:DeveloperToken>` +
         `<b:UserName>${username}</b:UserName><b:Password>correct horse battery</b:Password>`;
-      const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', '', null, legacy));
+      const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', searchPredicatesXml(customer), null, legacy));
       expect(res.status, res.body).to.equal(200);
     });
 
@@ -146,7 +147,7 @@ describe('the billing CLI', function () {
 
       const out = await ok(argv`user create --customer ${customer} --role SuperAdmin --expires 2020-01-01T00:00:00Z`);
 
-      const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', '', out as never));
+      const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', searchPredicatesXml(customer), out as never));
       expect(res.status).to.equal(500);
       expect(res.body).to.match(/<Code>109<\/Code>/);
     });

@@ -75,3 +75,14 @@ export const customerIdPredicate = (customerId: string): { Field: string; Operat
 /** SearchCoupons' required predicate as XML (prefix e: is the Entities namespace of soapRequest()). */
 export const customerIdPredicateXml = (customerId: string): string =>
   `<e:Predicate><e:Field>CustomerId</e:Field><e:Operator>Equals</e:Operator><e:Value>${customerId}</e:Value></e:Predicate>`;
+
+/** One SearchCoupons Predicate as XML, in the prefixes of soapRequest() (the value is inserted as given). */
+export const predicateXml = (field: string, operator: string, value: string): string =>
+  `<e:Predicate><e:Field>${field}</e:Field><e:Operator>${operator}</e:Operator><e:Value>${value}</e:Value></e:Predicate>`;
+
+/**
+ * SearchCoupons' Predicates element as XML: the required CustomerId predicate naming `customerId`, then `more`
+ * (predicateXml() elements). At most 3 more keep the request within the 4-predicate maximum.
+ */
+export const searchPredicatesXml = (customerId: string, ...more: string[]): string =>
+  `<b:Predicates>${customerIdPredicateXml(customerId)}${more.join('')}</b:Predicates>`;
