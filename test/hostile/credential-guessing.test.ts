@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { loadConfig } from '../../src/config.ts';
 import { hashingStats, resetHashingStats } from '../../src/secrets.ts';
 import { freshDatabase, soapRequest, startTestApp, type TestApp, type TestDatabase } from '../support/app.ts';
-import { makeCustomer, makeUser } from '../support/factories.ts';
+import { makeCustomer, makeUser, searchPredicatesXml } from '../support/factories.ts';
 import { expectFault } from '../support/hostile.ts';
 import { passwordHeaders, postSoapFrom } from '../support/source-address.ts';
 
@@ -48,9 +48,14 @@ describe('failed SOAP sign-ins are limited per user name and per address, on eve
     return { ...u, userName, password };
   }
   const withPassword = (u: PasswordUser, password: string): string =>
-    soapRequest('SearchCoupons', '', null, passwordHeaders(u.userName, password, u.developerToken));
+    soapRequest(
+      'SearchCoupons',
+      searchPredicatesXml(customer),
+      null,
+      passwordHeaders(u.userName, password, u.developerToken),
+    );
   const withToken = (u: { authenticationToken: string; developerToken: string }): string =>
-    soapRequest('SearchCoupons', '', u);
+    soapRequest('SearchCoupons', searchPredicatesXml(customer), u);
 
   it('after the limit of wrong passwords for a user name, even its right password from elsewhere is 117 with the wait', async () => {
     const u = await passwordUser();
@@ -159,11 +164,20 @@ describe('password hashing under a cap: a flood of guesses gets the fast fault i
     const flood = Array.from({ length: 60 }, () =>
       postSoapFrom(
         t.endpoint,
-        soapRequest('SearchCoupons', '', null, passwordHeaders('flooded', 'guess', victim.developerToken)),
+        soapRequest(
+          'SearchCoupons',
+          searchPredicatesXml(customer),
+          null,
+          passwordHeaders('flooded', 'guess', victim.developerToken),
+        ),
         '127.0.0.1',
       ),
     );
-    const tokenCall = postSoapFrom(t.endpoint, soapRequest('SearchCoupons', '', tokenUser), '127.0.0.1');
+    const tokenCall = postSoapFrom(
+      t.endpoint,
+      soapRequest('SearchCoupons', searchPredicatesXml(customer), tokenUser),
+      '127.0.0.1',
+    );
     const answers = await Promise.all(flood);
     expect((await tokenCall).status, 'a token call needs no hash and never waits for one').to.equal(200);
 
@@ -182,7 +196,12 @@ describe('password hashing under a cap: a flood of guesses gets the fast fault i
 
     const after = await postSoapFrom(
       t.endpoint,
-      soapRequest('SearchCoupons', '', null, passwordHeaders('legit', 'legit-password', legit.developerToken)),
+      soapRequest(
+        'SearchCoupons',
+        searchPredicatesXml(customer),
+        null,
+        passwordHeaders('legit', 'legit-password', legit.developerToken),
+      ),
       '127.0.0.1',
     );
     expect(after.status, 'once the flood is answered, a password sign-in is hashed at once').to.equal(200);

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { databaseTimeout } from '../../src/repositories/db.ts';
 import { postSoap, soapRequest, startTestApp, freshDatabase, type TestApp, type TestDatabase } from '../support/app.ts';
-import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
+import { makeCouponClass, makeWorld, mint, searchPredicatesXml, type World } from '../support/factories.ts';
 import { expectFault } from '../support/hostile.ts';
 import { lockWaiters, parsed, stallablePostgres, type StallablePostgres } from '../support/stalls.ts';
 
@@ -59,7 +59,7 @@ describe('a lock held elsewhere: code 0 after the timeout instead of a hang, /re
       w.user,
     );
   const search = (): Promise<{ status: number; contentType: string; body: string }> =>
-    postSoap(t.endpoint, soapRequest('SearchCoupons', '', w.user));
+    postSoap(t.endpoint, soapRequest('SearchCoupons', searchPredicatesXml(w.customerId), w.user));
   const logLine = (trackingId: string): Record<string, unknown> | undefined =>
     parsed(t.logs).find((l) => l.trackingId === trackingId);
 
