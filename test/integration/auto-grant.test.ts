@@ -29,7 +29,7 @@ describe('auto-granted offers (billing class create --auto-grant new-accounts)',
   });
   after(async () => t.close());
   beforeEach(async () => {
-    await t.admin('/admin/clock', { set: NOW });
+    await t.admin('/admin/clock/reset', { at: NOW });
   });
 
   /** `billing class create … --auto-grant new-accounts` with a TikTok-like "spend 0, get 50" default. */
