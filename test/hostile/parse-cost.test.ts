@@ -8,6 +8,12 @@ import { parseShapes } from '../support/parse-shapes.ts';
 const KiB = 1024;
 const SMALL = 256 * KiB;
 const REPETITIONS = 9;
+/**
+ * Noise on a shared machine only ever adds time, and now and then a whole measurement lands on a busy moment; a
+ * shape is measured again (at most this many times) before its growth is judged. Quadratic growth measures about
+ * 4× every time, so a second or third look cannot hide it.
+ */
+const ROUNDS = 3;
 /** Linear growth doubles the cost; the margin absorbs noise (caches, GC). Quadratic growth quadruples it. */
 const MAX_RATIO = 3;
 
@@ -47,8 +53,11 @@ describe('parsing cost is linear in the size of the request', function () {
       expect(big.xml.length / shape.xml.length).to.be.within(1.9, 2.1);
       readXml(shape.xml); // the shape is within every cap, so the whole document is read
       readXml(big.xml);
-      const [a, b] = leastCpu(shape.xml, big.xml);
-      const ratio = b / Math.max(1, a);
+      let ratio = Infinity;
+      for (let round = 0; round < ROUNDS && ratio > MAX_RATIO; round++) {
+        const [a, b] = leastCpu(shape.xml, big.xml);
+        ratio = Math.min(ratio, b / Math.max(1, a));
+      }
       expect(ratio, `${shape.name}: ${ratio.toFixed(2)}× the CPU for 2× the input`).to.be.at.most(MAX_RATIO);
     });
   }
