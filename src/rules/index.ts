@@ -14,3 +14,4 @@ export { DAY_MS, isFinal, offerExpiresAt } from './lifecycle.ts';
 export { statusByte } from './status.ts';
 export { EventOutOfOrderError, InvalidRulesInputError, RulesError, type RulesErrorCode } from './errors.ts';
 export { accountPartVisible, claimVisible, redemptionVisible, type PartyAccount } from './visibility.ts';
+export { decideMonthlySpendPeriod, type MonthlySpendDecision } from './monthly-spend.ts';

@@ -1,8 +1,8 @@
 // GetCouponInfo and GetAccountMonthlySpend (SPEC §4).
 import type { Knex } from 'knex';
-import { AdApiError } from '../errors.ts';
-import { statusByte, type Offer } from '../rules/index.ts';
-import { OT } from '../repositories/offers.ts';
+import { AdApiError, ApiError } from '../errors.ts';
+import { decideMonthlySpendPeriod, statusByte, type Offer } from '../rules/index.ts';
+import { spendTotalMinor } from '../repositories/spend-totals.ts';
 import { couponInfoRows, type CouponInfoRow } from '../repositories/coupon-info.ts';
 import type { DbAccountRow } from '../repositories/tables.ts';
 import type { Principal } from './auth.ts';
@@ -28,21 +28,24 @@ export async function getCouponInfo(knex: Knex, p: Principal, customerId: string
   });
 }
 
-/** Total spend recorded for the account in the UTC calendar month containing `monthYear`, in minor units. */
+/**
+ * Total spend recorded for the account in the UTC month of `monthYear` (day and time ignored), month-to-date for the
+ * current month, in minor units. A future month is refused with 201 before the account is looked up: it is a
+ * request value no account could make valid.
+ */
 export async function getAccountMonthlySpend(
   knex: Knex,
   p: Principal,
   accountId: string,
   monthYear: Date,
+  now: Date,
 ): Promise<{ account: DbAccountRow; totalMinor: string }> {
+  const period = decideMonthlySpendPeriod(monthYear, now);
+  if (period.kind === 'refuseFutureMonth')
+    throw ApiError.of(
+      201,
+      `MonthYear: ${period.month} is a future month; the current month is ${period.currentMonth}.`,
+    );
   const account = await accountForRead(knex, p, accountId);
-  const from = new Date(Date.UTC(monthYear.getUTCFullYear(), monthYear.getUTCMonth(), 1));
-  const to = new Date(Date.UTC(monthYear.getUTCFullYear(), monthYear.getUTCMonth() + 1, 1));
-  const row = (await knex(OT.events)
-    .where({ account_id: accountId, kind: 'spend' })
-    .andWhere('at', '>=', from)
-    .andWhere('at', '<', to)
-    .sum({ total: 'amount_minor' })
-    .first()) as { total: string | null } | undefined;
-  return { account, totalMinor: row?.total ?? '0' };
+  return { account, totalMinor: await spendTotalMinor(knex, accountId, period.from, period.to) };
 }

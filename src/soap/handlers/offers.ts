@@ -62,6 +62,7 @@ export const getAccountMonthlySpendHandler: OperationHandler = async (ctx, req) 
     ctx.principal,
     requiredLong(req.AccountId, 'AccountId'),
     req.MonthYear,
+    ctx.now,
   );
   return { Amount: fromMinor(totalMinor, account.currency.trim()) };
 };
