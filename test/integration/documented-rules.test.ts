@@ -236,6 +236,51 @@ describe('documented rules of the operations, as a client sees them', function (
     });
   });
 
+  describe('request limits of the service operations page: one CouponCode, one AccountId, one CouponClassName', () => {
+    it('a repeated CouponCode, AccountId or CouponClassName is an ApiFault 201 saying so, and nothing is redeemed or dispatched', async () => {
+      const w = await makeWorld(t);
+      await makeCouponClass(t, w.customerId);
+      const [first, second] = await mint(t, w.customerId, 'Spring', 2);
+      const emails =
+        '<b:SendToEmails xmlns:a="http://schemas.microsoft.com/2003/10/Serialization/Arrays">' +
+        '<a:string>someone@example.com</a:string></b:SendToEmails>';
+      const requests: readonly [string, string, string][] = [
+        [
+          'RedeemCoupon',
+          `<b:AccountId>${w.accountId}</b:AccountId><b:CouponCode>${first}</b:CouponCode><b:CouponCode>${second}</b:CouponCode>`,
+          'CouponCode',
+        ],
+        [
+          'GetAccountMonthlySpend',
+          `<b:AccountId>${w.accountId}</b:AccountId><b:AccountId>${w.accountId}</b:AccountId>` +
+            '<b:MonthYear>2030-01-01T00:00:00Z</b:MonthYear>',
+          'AccountId',
+        ],
+        [
+          'DispatchCoupons',
+          `${emails}<b:CustomerId>${w.customerId}</b:CustomerId>` +
+            '<b:CouponClassName>Spring</b:CouponClassName><b:CouponClassName>Spring</b:CouponClassName>',
+          'CouponClassName',
+        ],
+      ];
+
+      for (const [operation, inner, element] of requests) {
+        const fault = expectRawFault(await raw(w, operation, inner), {
+          faultcode: 'Client',
+          detail: 'ApiFault',
+          codes: [201],
+        });
+        expect(fault.details[0]).to.include(element).and.include('more than once');
+      }
+      const touched = (await t.db
+        .knex('coupons')
+        .whereIn('code', [first!, second!])
+        .where((q) => q.whereNotNull('redeemed_account_id').orWhereNotNull('send_to_email'))
+        .count({ n: '*' })) as { n: string }[];
+      expect(Number(touched[0]!.n)).to.equal(0);
+    });
+  });
+
   describe('a request without an element the page marks required is a fault and changes nothing', () => {
     it('RedeemCoupon without AccountId is an ApiFault 201 naming AccountId, and the coupon stays unredeemed', async () => {
       const w = await makeWorld(t);
