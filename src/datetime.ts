@@ -30,6 +30,23 @@ export function parseDateTime(text: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
+
+/**
+ * A year and month alone (`2020-05`), read as the first instant of that UTC month; null for anything else. Only for
+ * the request fields whose page allows it (GetAccountMonthlySpend's MonthYear): xs:dateTime elsewhere stays strict.
+ */
+export function parseYearMonth(text: string): Date | null {
+  const m = YEAR_MONTH.exec(text.trim());
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  if (year < 1 || month < 1 || month > 12) return null;
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, 1);
+  return d;
+}
+
 // ---- Operator input (SPEC §6): strict, refusing what it cannot mean ----
 
 const OPERATOR_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;

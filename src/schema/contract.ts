@@ -55,7 +55,8 @@ export const schemas: readonly SchemaDef[] = [
         fields: [field('InsertionOrders', 'ent:ArrayOfInsertionOrder', 'nillable')],
       }),
       element('GetAccountMonthlySpendRequest', {
-        fields: [field('AccountId', 'xs:long'), field('MonthYear', 'xs:dateTime')],
+        // getaccountmonthlyspend.md: "2020-05-15T00:00:00 and 2020-05 are both valid and will return the same results".
+        fields: [field('AccountId', 'xs:long'), field('MonthYear', 'xs:dateTime', 'acceptsYearMonth')],
       }),
       element('GetAccountMonthlySpendResponse', { fields: [field('Amount', 'xs:double')] }),
       element('DispatchCouponsRequest', {

@@ -22,6 +22,11 @@ export interface FieldDef {
   readonly nillable: boolean;
   /** WCF's EmitDefaultValue=false: the element is omitted, not written as nil, when it has no value. */
   readonly emitDefault: boolean;
+  /**
+   * Input only, never in the WSDL: an xs:dateTime request field that also takes a year and month alone (`2020-05`),
+   * where the official page says so (GetAccountMonthlySpend's MonthYear).
+   */
+  readonly acceptsYearMonth?: true;
 }
 export interface ElementDef {
   readonly kind: 'element';
@@ -73,7 +78,7 @@ export interface OperationDef {
   readonly faults: readonly FaultName[];
 }
 
-type FieldFlag = 'many' | 'nillable' | 'noEmitDefault';
+type FieldFlag = 'many' | 'nillable' | 'noEmitDefault' | 'acceptsYearMonth';
 export function field(name: string, type: QName, ...flags: FieldFlag[]): FieldDef {
   return {
     name,
@@ -81,6 +86,7 @@ export function field(name: string, type: QName, ...flags: FieldFlag[]): FieldDe
     many: flags.includes('many'),
     nillable: flags.includes('nillable'),
     emitDefault: !flags.includes('noEmitDefault'),
+    ...(flags.includes('acceptsYearMonth') ? { acceptsYearMonth: true as const } : {}),
   };
 }
 export function element(name: string, opts: Omit<ElementDef, 'kind' | 'name'>): ElementDef {

@@ -3,7 +3,7 @@
 // Invalid Date, no long squeezed through a JS number).
 import { ApiError, problem, type OperationProblem } from '../errors.ts';
 import { complexTypeDef, fieldsOf, NS, simpleTypeDef, type QName, type QualifiedField } from '../schema/index.ts';
-import { parseDateTime } from '../datetime.ts';
+import { parseDateTime, parseYearMonth } from '../datetime.ts';
 import type { XElement } from './xml-reader.ts';
 import { XSI } from './xml-writer.ts';
 
@@ -81,6 +81,10 @@ function decodeValue(f: QualifiedField, el: XElement, path: string, problems: Op
     if (el.children.length > 0) {
       problems.push(problem(201, `${path} must not contain elements.`));
       return null;
+    }
+    if (f.acceptsYearMonth && f.type === 'xs:dateTime') {
+      const month = parseYearMonth(el.text);
+      if (month) return month;
     }
     return scalar(f.type, el.text, path, problems);
   }

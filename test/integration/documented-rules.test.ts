@@ -132,16 +132,22 @@ describe('documented rules of the operations, as a client sees them', function (
       expectApiFault(await monthly({ ...w, accountId: '999999999' }, '2030-01-01T00:00:00Z'), 2108);
     });
 
-    it('a year and month without a day ("2030-01") is not an xs:dateTime: 201 naming MonthYear', async () => {
+    it('a year and month alone ("2030-01", as the page allows) answers what a full date of that month does', async () => {
       const w = await worldWithSpend();
+      const ask = (monthYear: string): ReturnType<typeof postSoap> =>
+        raw(
+          w,
+          'GetAccountMonthlySpend',
+          `<b:AccountId>${w.accountId}</b:AccountId><b:MonthYear>${monthYear}</b:MonthYear>`,
+        );
+      const amountIn = (body: string): string | undefined => /<Amount>([^<]*)<\/Amount>/.exec(body)?.[1];
 
-      const res = await raw(
-        w,
-        'GetAccountMonthlySpend',
-        `<b:AccountId>${w.accountId}</b:AccountId><b:MonthYear>2030-01</b:MonthYear>`,
-      );
-      const fault = expectRawFault(res, { faultcode: 'Client', detail: 'ApiFault', codes: [201] });
-      expect(fault.details[0]).to.include('MonthYear');
+      const current = await ask('2030-01');
+      const past = await ask('2029-12');
+      expect([current.status, past.status]).to.deep.equal([200, 200]);
+      expect([amountIn(current.body), amountIn(past.body)]).to.deep.equal(['3.75', '5']);
+      expectRawFault(await ask('2030-02'), { faultcode: 'Client', detail: 'ApiFault', codes: [201] });
+      expectRawFault(await ask('2030-13'), { faultcode: 'Client', detail: 'ApiFault', codes: [201] });
     });
   });
 
