@@ -6,7 +6,7 @@ import { AdApiError, ApiError } from '../errors.ts';
 import { DAY_MS } from '../rules/index.ts';
 import { T, type DbAccountRow, type DbClassRow, type DbCouponRow } from '../repositories/tables.ts';
 import { ConflictError, inTransaction } from '../repositories/transaction.ts';
-import { OT } from '../repositories/offers.ts';
+import { customerHasHistorySql } from '../repositories/customer-history.ts';
 import type { Principal } from './auth.ts';
 import { lockAccount, offerTerms, recordAccountEvent } from './account-events.ts';
 import { normalizeCode } from './coupon-codes.ts';
@@ -93,17 +93,11 @@ export async function checkRedeemable(
     // Only a new customer: no account of the redeeming customer has spend or an earlier Acquisition redemption.
     // The customer row lock serialises these decisions, so two accounts of one customer cannot both pass as new.
     await tx(T.customers).where({ id: account.customer_id }).forUpdate().first('id');
-    const { rows } = (await tx.raw(
-      `SELECT 1 FROM ${OT.events} e JOIN ${T.accounts} a ON a.id = e.account_id
-        WHERE a.customer_id = ? AND e.kind = 'spend'
-       UNION ALL
-       SELECT 1 FROM ${T.coupons} c JOIN ${T.accounts} a ON a.id = c.redeemed_account_id
-         JOIN ${T.classes} k ON k.id = c.class_id
-        WHERE a.customer_id = ? AND k.coupon_type = 'Acquisition' AND c.id <> ?
-       LIMIT 1`,
-      [account.customer_id, account.customer_id, coupon.id],
-    )) as { rows: unknown[] };
-    if (rows.length > 0) throw ApiError.of(4506);
+    const { rows } = (await tx.raw(`SELECT ${customerHasHistorySql('?', '?')} AS used`, [
+      account.customer_id,
+      coupon.id,
+    ])) as { rows: { used: boolean }[] };
+    if (rows[0]!.used) throw ApiError.of(4506);
   }
 }
 
