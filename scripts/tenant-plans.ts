@@ -301,6 +301,9 @@ export async function captureOperations(
     seen.add(key);
     queries.push({ operation: current, sql: q.sql, bindings: q.bindings ?? [], prepared: q.prepared === true });
   };
+  // On PGlite the load blocked this process, server included, for longer than its keep-alive timeout: a turn of the
+  // event loop lets it close those idle connections before a request could be sent on one of them (ECONNRESET).
+  await new Promise((resolve) => setTimeout(resolve, 100));
   t.knex.on('query', listener);
   try {
     for (const [label, op, inner] of operationsOf(b, foreignCode)) {

@@ -21,9 +21,13 @@ import {
 } from '../../scripts/tenant-plans.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
-/** PostgreSQL loads 200,000 coupons in about 20 s here; PGlite (in-process, slower) gets half the volume. */
+/**
+ * PostgreSQL loads 200,000 coupons of 200 customers in about 20 s here. PGlite (in-process, slower) gets half the
+ * coupons but 1,000 customers: with a few hundred accounts in a handful of pages its planner honestly prefers
+ * reading the whole accounts table to an index lookup, which is no test of volume.
+ */
 const COUPONS = process.env.DATABASE_URL ? 200_000 : 100_000;
-const CUSTOMERS = COUPONS / 1000;
+const CUSTOMERS = process.env.DATABASE_URL ? 200 : 1000;
 
 describe(`Customer B's statements stay on B's own rows beside ${COUPONS.toLocaleString('en-US')} coupons of ${CUSTOMERS} customers`, function () {
   this.timeout(600_000);
