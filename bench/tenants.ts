@@ -1,13 +1,15 @@
 // `npm run bench -- --only tenants` (also part of the full run): customer B's SearchCoupons latency, quiet and while
 // customer A — 300,000 coupons — runs 40 concurrent deep-paged searches. Against the target "B within 3× of quiet":
 // A's searches stay on A's rows and the per-customer cap (MAX_CONCURRENT_PER_CUSTOMER, default 5) keeps A from
-// holding every pooled connection, so B's page never waits behind A's.
+// holding every pooled connection, so B's page never waits behind A's. Set MAX_CONCURRENT_PER_CUSTOMER to measure
+// another cap (the spawned service inherits the environment).
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import knexFactory from 'knex';
+import { DEFAULT_MAX_CONCURRENT_PER_CUSTOMER } from '../src/config.ts';
 import { repoRoot } from '../test/support/official-wsdl.ts';
 import { spawnServer } from '../test/support/server-process.ts';
 
@@ -61,6 +63,8 @@ function search(customerId: string, user: { authenticationToken: string; develop
 /** Runs the section on a service of its own (fresh database) and returns its report lines. */
 export async function tenantsBench(tmp: string, seconds: number, log: (s: string) => void): Promise<string[]> {
   const baseUrl = process.env.DATABASE_URL || null;
+  // The service inherits this environment, so MAX_CONCURRENT_PER_CUSTOMER=N npm run bench … measures another cap.
+  const cap = process.env.MAX_CONCURRENT_PER_CUSTOMER ?? String(DEFAULT_MAX_CONCURRENT_PER_CUSTOMER);
   const dbName = `billing_bench_tenants_${randomBytes(4).toString('hex')}`;
   const adminDb = baseUrl ? knexFactory({ client: 'pg', connection: baseUrl, pool: { min: 0, max: 1 } }) : null;
   let dbUrl = '';
@@ -134,7 +138,7 @@ export async function tenantsBench(tmp: string, seconds: number, log: (s: string
       row("B's p99 quiet / under A", quiet.p99, loaded.p99),
       `  (B: autocannon -c ${B_CONNECTIONS} -d ${seconds}, ${quiet.requests} vs ${loaded.requests} requests, ` +
         `${quiet.non2xx + loaded.non2xx} non-2xx; A: ${byA.requests} requests, ${byA.non2xx} refused or failed — ` +
-        `over its cap of concurrent calls, code 117 — p50 ${byA.p50} ms)`,
+        `over its cap of ${cap} concurrent calls, code 117 — p50 ${byA.p50} ms)`,
     ];
   } finally {
     await svc.stop();
