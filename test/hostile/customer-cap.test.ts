@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { DB_POOL_MAX } from '../../src/config.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
-import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
+import { customerIdPredicateXml, makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
 import { expectFault } from '../support/hostile.ts';
 
 const CAP = 2;
@@ -65,7 +65,15 @@ if (process.env.DATABASE_URL) {
         // B stays within its own cap: CAP calls at a time, while all of A's are in flight.
         const bCalls = [
           ...bCodes.map((code) => () => redeem(b, code)),
-          () => postSoap(t.endpoint, soapRequest('SearchCoupons', '', b.user)),
+          () =>
+            postSoap(
+              t.endpoint,
+              soapRequest(
+                'SearchCoupons',
+                `<b:Predicates>${customerIdPredicateXml(b.customerId)}</b:Predicates>`,
+                b.user,
+              ),
+            ),
           () =>
             postSoap(t.endpoint, soapRequest('GetCouponInfo', `<b:CustomerId>${b.customerId}</b:CustomerId>`, b.user)),
         ];
