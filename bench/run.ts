@@ -18,6 +18,7 @@ import { predicateXml, searchPredicatesXml } from '../test/support/factories.ts'
 import { parseShapes } from '../test/support/parse-shapes.ts';
 import { officialWsdlPath, repoRoot } from '../test/support/official-wsdl.ts';
 import { spawnServer, type ServerProcess } from '../test/support/server-process.ts';
+import { tenantsBench } from './tenants.ts';
 
 const execFileAsync = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -25,9 +26,20 @@ const BIG = Number(process.env.BENCH_COUPONS ?? 1_000_000);
 const MID = 10_000;
 const ENT = 'https://bingads.microsoft.com/Customer/v13/Entities';
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'billing-bench-'));
-/** `npm run bench -- --only parse` runs only the parsing section (worst-case parse CPU, latency under a flood). */
+/**
+ * `npm run bench -- --only parse` runs only the parsing section (worst-case parse CPU, latency under a flood);
+ * `--only tenants` only the tenant section (bench/tenants.ts: one customer's searches beside another's load).
+ */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const log = (s: string): void => void process.stderr.write(`· ${s}\n`);
+if (ONLY === 'tenants') {
+  try {
+    process.stdout.write(`${(await tenantsBench(tmp, Math.max(5, Math.min(SECONDS, 10)), log)).join('\n')}\n`);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 
 interface Cannon {
   rps: number;
@@ -362,6 +374,7 @@ try {
     );
     out.push(`peak RSS of the service (VmHWM)    ${`${rss} MB`.padStart(8)}   target <= 250 MB`);
     out.push(...parseLines);
+    out.push(...(await tenantsBench(tmp, latencySeconds, log)));
     process.stdout.write(`${out.join('\n')}\n`);
   }
 } finally {

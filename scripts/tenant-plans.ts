@@ -1,14 +1,20 @@
 // "One tenant's volume never slows another" (README): loads a skewed multi-customer database, has a small customer
-// B call every operation over SOAP while recording each SQL statement the service sends, and runs
-// EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) on each of them (writes inside a transaction that is rolled back), plus
-// SearchCoupons' own query builder, which runs as a prepared statement outside Knex's query events.
-// Shared by `npm run explain` (scripts/explain.ts, 1,000,000 coupons) and test/integration/tenant-plans.test.ts.
+// B call every operation over SOAP while recording each SQL statement the service sends (Knex's statements and the
+// named prepared ones of src/repositories/prepared.ts, which emits the same event), and runs
+// EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) on each of them (writes inside a transaction that is rolled back). A
+// prepared statement is explained twice: as planned for its first executions (a custom plan, with its values) and
+// as the generic plan PostgreSQL switches to after five.
+// Shared by `npm run explain` (scripts/explain.ts, 1,000,000 coupons) and test/integration/tenant-plans.test.ts;
+// it needs only a running service (PlanTarget), so it imports nothing from test/.
 import type { Knex } from 'knex';
 import { emptyAccountState } from '../src/rules/index.ts';
-import type { Principal } from '../src/services/auth.ts';
-import { searchCouponsQuery, type SearchCouponsInput } from '../src/services/search-coupons.ts';
-import { postSoap, soapRequest, type TestApp } from '../test/support/app.ts';
-import { makeAccount, makeCouponClass, makeWorld, mint, type World } from '../test/support/factories.ts';
+
+/** What the harness needs of a running service: its database, its SOAP endpoint and its operator API. */
+export interface PlanTarget {
+  readonly knex: Knex;
+  readonly endpoint: string;
+  admin<T>(path: string, body?: unknown): Promise<T>;
+}
 
 /** The feature id of every customer's first class, so feature-adoption queries meet every tenant's coupons. */
 export const FEATURE = 7;
@@ -17,7 +23,15 @@ const A_SHARE = 0.3;
 const CLASSES_PER_CUSTOMER = 3;
 const ACCOUNTS_PER_CUSTOMER = 3;
 /** Tables whose sequential scan would read other tenants' rows. */
-const TENANT_TABLES = new Set(['coupons', 'accounts', 'account_events', 'account_states', 'ledger_entries', 'outbox']);
+export const TENANT_TABLES = new Set([
+  'coupons',
+  'coupon_classes',
+  'accounts',
+  'account_events',
+  'account_states',
+  'ledger_entries',
+  'outbox',
+]);
 
 export interface Volume {
   readonly coupons: number;
@@ -107,30 +121,124 @@ async function loadIn(knex: Knex.Transaction, coupons: number, customers: number
 
 /** Customer B: two accounts, two classes (one of FEATURE), and coupons about the average customer's number. */
 export interface SmallCustomer {
-  readonly world: World;
+  readonly customerId: string;
+  readonly accountId: string;
   readonly secondAccountId: string;
+  readonly user: { readonly authenticationToken: string; readonly developerToken: string };
   readonly codes: string[];
   readonly featureCodes: string[];
 }
 
-export async function makeSmallCustomer(t: TestApp, coupons: number): Promise<SmallCustomer> {
-  const world = await makeWorld(t);
-  const second = await makeAccount(t, world.customerId);
-  await makeCouponClass(t, world.customerId, { name: 'B Spring' });
-  await makeCouponClass(t, world.customerId, { name: 'B Feature', featureId: FEATURE });
-  const codes = await mint(t, world.customerId, 'B Spring', Math.ceil(coupons * 0.7));
-  const featureCodes = await mint(t, world.customerId, 'B Feature', Math.floor(coupons * 0.3));
-  return { world, secondAccountId: second.id, codes, featureCodes };
+/** B, made through the operator API as an operator would. */
+export async function makeSmallCustomer(t: PlanTarget, coupons: number): Promise<SmallCustomer> {
+  const { id: customerId } = await t.admin<{ id: string }>('/admin/customers', { name: 'Small B' });
+  const account = (): Promise<{ id: string }> =>
+    t.admin('/admin/accounts', { customer: customerId, currency: 'USD', paymentMethod: true });
+  const first = await account();
+  const second = await account();
+  const user = await t.admin<{ authenticationToken: string; developerToken: string }>('/admin/users', {
+    customer: customerId,
+    role: 'SuperAdmin',
+  });
+  for (const [name, featureId] of [
+    ['B Spring', undefined],
+    ['B Feature', FEATURE],
+  ] as const)
+    await t.admin('/admin/classes', {
+      customer: customerId,
+      name,
+      type: 'Retention',
+      amount: '50',
+      currency: 'USD',
+      activeDays: 30,
+      start: '2020-01-01T00:00:00Z',
+      end: '2099-01-01T00:00:00Z',
+      expires: '2099-06-01T00:00:00Z',
+      ...(featureId === undefined ? {} : { featureId }),
+    });
+  const mint = async (name: string, count: number): Promise<string[]> =>
+    (await t.admin<{ codes: string[] }>('/admin/coupons/mint', { customer: customerId, class: name, count })).codes;
+  const codes = await mint('B Spring', Math.ceil(coupons * 0.7));
+  const featureCodes = await mint('B Feature', Math.floor(coupons * 0.3));
+  return { customerId, accountId: first.id, secondAccountId: second.id, user, codes, featureCodes };
+}
+
+/**
+ * What B's own data comes to: its accounts, classes and coupons, the coupons its accounts redeemed or claimed, and
+ * its accounts' events. The bound a statement of B's is held to is derived from this, never from the table sizes.
+ */
+export async function ownRowsOf(knex: Knex, b: SmallCustomer): Promise<number> {
+  const { rows } = (await knex.raw(
+    `SELECT (SELECT count(*) FROM accounts WHERE customer_id = :c)
+          + (SELECT count(*) FROM coupon_classes WHERE customer_id = :c)
+          + (SELECT count(*) FROM coupons WHERE owner_customer_id = :c)
+          + (SELECT count(*) FROM coupons x JOIN accounts a ON a.id IN (x.redeemed_account_id, x.claimed_account_id)
+              WHERE a.customer_id = :c)
+          + (SELECT count(*) FROM account_events e JOIN accounts a ON a.id = e.account_id WHERE a.customer_id = :c)
+          AS n`,
+    { c: b.customerId },
+  )) as { rows: { n: string }[] };
+  return Number(rows[0]!.n);
+}
+
+/** A SOAP 1.1 request of B with the Billing auth headers. */
+function envelope(operation: string, inner: string, b: SmallCustomer): string {
+  return (
+    `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" ` +
+    `xmlns:b="https://bingads.microsoft.com/Billing/v13" xmlns:e="https://bingads.microsoft.com/Customer/v13/Entities" ` +
+    `xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><s:Header>` +
+    `<b:AuthenticationToken>${b.user.authenticationToken}</b:AuthenticationToken>` +
+    `<b:DeveloperToken>${b.user.developerToken}</b:DeveloperToken></s:Header><s:Body>` +
+    `<b:${operation}Request>${inner}</b:${operation}Request></s:Body></s:Envelope>`
+  );
+}
+
+async function postSoap(endpoint: string, xml: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/xml; charset=utf-8' },
+    body: xml,
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+const pred = (field: string, op: string, value: string): string =>
+  `<e:Predicate><e:Field>${field}</e:Field><e:Operator>${op}</e:Operator><e:Value>${value}</e:Value></e:Predicate>`;
+
+/** B's SearchCoupons requests: the required CustomerId predicate plus each other shape worth a plan. */
+function searchesOf(b: SmallCustomer): readonly (readonly [string, string])[] {
+  const preds = (...more: string[]): string =>
+    `<b:Predicates>${pred('CustomerId', 'Equals', b.customerId)}${more.join('')}</b:Predicates>`;
+  const order = (field: string, dir: string): string =>
+    `<b:Ordering><e:OrderBy><e:Field>${field}</e:Field><e:Order>${dir}</e:Order></e:OrderBy></b:Ordering>`;
+  const page = (index: number): string => `<b:PageInfo><e:Index>${index}</e:Index><e:Size>100</e:Size></b:PageInfo>`;
+  return [
+    ['SearchCoupons, first page', preds()],
+    ['SearchCoupons, page 5 by CouponClassName', `${preds()}${order('CouponClassName', 'Descending')}${page(4)}`],
+    ['SearchCoupons, page 3 by CouponStartDate', `${preds()}${order('CouponStartDate', 'Ascending')}${page(2)}`],
+    ['SearchCoupons, IsRedeemed Equals true', preds(pred('IsRedeemed', 'Equals', 'true'))],
+    ['SearchCoupons, ClassName Equals', preds(pred('ClassName', 'Equals', 'B Feature'))],
+    ['SearchCoupons, CouponCode In', preds(pred('CouponCode', 'In', `${b.codes[1]},${b.codes[2]}`))],
+    ['SearchCoupons, AccountId Equals', preds(pred('AccountId', 'Equals', b.accountId))],
+    [
+      'SearchCoupons, StartDate and RedemptionDate',
+      preds(
+        pred('StartDate', 'GreaterThanEquals', '2019-01-01T00:00:00Z'),
+        pred('RedemptionDate', 'GreaterThanEquals', '2020-01-01T00:00:00Z'),
+      ),
+    ],
+    ['SearchCoupons, SendToEmail Contains', preds(pred('SendToEmail', 'Contains', 'example'))],
+  ];
 }
 
 const ARR = 'xmlns:a="http://schemas.microsoft.com/2003/10/Serialization/Arrays"';
 
 /** One SOAP call per operation by B (some twice, for their other paths); each must succeed. */
 export function operationsOf(b: SmallCustomer, foreignCode: string): readonly (readonly [string, string, string])[] {
-  const w = b.world;
+  const w = b;
   const acct = `<b:AccountId>${w.accountId}</b:AccountId>`;
   return [
-    ['SearchCoupons', 'SearchCoupons', ''],
+    ...searchesOf(b).map(([label, inner]) => [label, 'SearchCoupons', inner] as const),
     ['RedeemCoupon', 'RedeemCoupon', `${acct}<b:CouponCode>${b.codes[0]}</b:CouponCode>`],
     ['RedeemCoupon (a coupon of customer A)', 'RedeemCoupon', `${acct}<b:CouponCode>${foreignCode}</b:CouponCode>`],
     ['GetCouponInfo', 'GetCouponInfo', `<b:CustomerId>${w.customerId}</b:CustomerId>`],
@@ -172,11 +280,13 @@ export interface CapturedQuery {
   readonly operation: string;
   readonly sql: string;
   readonly bindings: readonly unknown[];
+  /** Sent as a named prepared statement, so PostgreSQL runs it with a generic plan after five executions. */
+  readonly prepared: boolean;
 }
 
 /** Runs B's operations over SOAP and returns every distinct data statement each sent through Knex. */
 export async function captureOperations(
-  t: TestApp,
+  t: PlanTarget,
   b: SmallCustomer,
   foreignCode: string,
 ): Promise<{ queries: CapturedQuery[]; failures: string[] }> {
@@ -184,50 +294,28 @@ export async function captureOperations(
   const failures: string[] = [];
   let current = '';
   const seen = new Set<string>();
-  const listener = (q: { sql: string; bindings?: readonly unknown[] }): void => {
+  const listener = (q: { sql: string; bindings?: readonly unknown[]; prepared?: boolean }): void => {
     if (!/^\s*(select|with|insert|update|delete)\b/i.test(q.sql) || current === '') return;
     const key = `${current}\u0000${q.sql}`;
     if (seen.has(key)) return;
     seen.add(key);
-    queries.push({ operation: current, sql: q.sql, bindings: q.bindings ?? [] });
+    queries.push({ operation: current, sql: q.sql, bindings: q.bindings ?? [], prepared: q.prepared === true });
   };
-  t.db.knex.on('query', listener);
+  // On PGlite the load blocked this process, server included, for longer than its keep-alive timeout: a turn of the
+  // event loop lets it close those idle connections before a request could be sent on one of them (ECONNRESET).
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.knex.on('query', listener);
   try {
     for (const [label, op, inner] of operationsOf(b, foreignCode)) {
       current = label;
-      const res = await postSoap(t.endpoint, soapRequest(op, inner, b.world.user));
+      const res = await postSoap(t.endpoint, envelope(op, inner, b));
       current = '';
       if (res.status !== 200 || /PartialErrors>.*<\w*:?Code>/.test(res.body)) failures.push(`${label}: ${res.body}`);
     }
   } finally {
-    t.db.knex.removeListener('query', listener);
+    t.knex.removeListener('query', listener);
   }
   return { queries, failures };
-}
-
-/** SearchCoupons inputs checked through searchCouponsQuery (its statement is prepared, outside Knex events). */
-export const SEARCHES: readonly (readonly [string, Partial<SearchCouponsInput>])[] = [
-  ['SearchCoupons, first page', {}],
-  ['SearchCoupons, page 5 by CouponClassName', { ordering: [{ field: 'CouponClassName', order: 'Descending' }] }],
-  [
-    'SearchCoupons, IsRedeemed Equals true',
-    { predicates: [{ field: 'IsRedeemed', operator: 'Equals', value: 'true' }] },
-  ],
-];
-
-export function searchQueries(b: SmallCustomer): CapturedQuery[] {
-  const principal: Principal = { userId: b.world.user.id, customerId: b.world.customerId, role: 'SuperAdmin' };
-  return SEARCHES.map(([label, over], i) => {
-    const input: SearchCouponsInput = {
-      predicates: [],
-      ordering: [],
-      page: i === 1 ? { index: 4, size: 100 } : null,
-      returnClaimInfo: true,
-      ...over,
-    };
-    const q = searchCouponsQuery(principal, input);
-    return { operation: label, sql: q.sql, bindings: q.bindings };
-  });
 }
 
 export interface PlanNode {
@@ -239,17 +327,24 @@ export interface PlanNode {
   'Actual Loops'?: number;
   'Shared Hit Blocks'?: number;
   'Shared Read Blocks'?: number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
   Plans?: PlanNode[];
 }
 
 export interface PlanSummary {
   readonly operation: string;
   readonly sql: string;
+  /** The generic plan of a prepared statement (else the plan for the statement's values). */
+  readonly generic: boolean;
   readonly analyzed: boolean;
   readonly plan: PlanNode;
   /** Sequential scans of tenant tables (must be none). */
   readonly seqScans: string[];
-  /** Rows read by the scan nodes (actual rows × loops; planned rows when not analyzed). */
+  /**
+   * Rows read by the scan nodes: rows returned plus rows removed by their filters, times loops (planned rows when
+   * not analyzed).
+   */
   readonly rowsRead: number;
   /** Largest row count of any node. */
   readonly maxNodeRows: number;
@@ -262,6 +357,11 @@ export interface PlanSummary {
 export const nodesOf = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodesOf)];
 
 const rowsOf = (n: PlanNode): number => (n['Actual Rows'] ?? n['Plan Rows']) * (n['Actual Loops'] ?? 1);
+const readOf = (n: PlanNode): number =>
+  ((n['Actual Rows'] ?? n['Plan Rows']) +
+    (n['Rows Removed by Filter'] ?? 0) +
+    (n['Rows Removed by Index Recheck'] ?? 0)) *
+  (n['Actual Loops'] ?? 1);
 
 /** Knex reports `$n` placeholders; knex.raw wants `?` with the bindings in order. */
 function toRaw(q: CapturedQuery): { sql: string; bindings: Knex.RawBinding[] } {
@@ -273,7 +373,7 @@ function toRaw(q: CapturedQuery): { sql: string; bindings: Knex.RawBinding[] } {
   return /\$\d/.test(q.sql) ? { sql, bindings } : { sql: q.sql, bindings: q.bindings as Knex.RawBinding[] };
 }
 
-function planOf(rows: { 'QUERY PLAN': unknown }[]): PlanNode {
+function planOf({ rows }: PlanRows): PlanNode {
   const raw = rows[0]!['QUERY PLAN'];
   return ((typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[])[0]!.Plan;
 }
@@ -281,45 +381,92 @@ function planOf(rows: { 'QUERY PLAN': unknown }[]): PlanNode {
 class Rollback extends Error {}
 
 /**
- * EXPLAIN (ANALYZE, BUFFERS) of the statement in a transaction that is rolled back; when running it again fails
- * (an insert whose row now exists), the plan alone (estimated rows).
+ * The plan of `sql` (its `?` bound to `bindings`): as PostgreSQL plans it for these values, or, with `generic`, as a
+ * prepared statement's generic plan (PREPARE, then EXECUTE under plan_cache_mode = force_generic_plan). Analyzed
+ * inside a transaction that is rolled back; when running it fails (an insert whose row now exists), the plan alone.
  */
-export async function explainQuery(knex: Knex, q: CapturedQuery): Promise<PlanSummary> {
+async function planIn(knex: Knex, q: CapturedQuery, generic: boolean): Promise<{ plan: PlanNode; analyzed: boolean }> {
   const { sql, bindings } = toRaw(q);
+  const explainOf = async (tx: Knex.Transaction, options: string): Promise<PlanNode> => {
+    if (!generic) return planOf((await tx.raw(`EXPLAIN (${options}) ${sql}`, bindings)) as PlanRows);
+    // EXPLAIN EXECUTE takes no bind parameters of its own: the values go in as literals.
+    const args = q.bindings.map(literal).join(', ');
+    return planOf((await tx.raw(`EXPLAIN (${options}) EXECUTE tenant_plan${args ? `(${args})` : ''}`)) as PlanRows);
+  };
   let plan: PlanNode | undefined;
   let analyzed = true;
-  try {
-    await knex.transaction(async (tx) => {
-      const { rows } = (await tx.raw(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, bindings)) as {
-        rows: { 'QUERY PLAN': unknown }[];
-      };
-      plan = planOf(rows);
+  await knex
+    .transaction(async (tx) => {
+      if (generic) {
+        // A prepared statement outlives the transaction: deallocated below, whatever happens.
+        // The statement's own text, with its $n placeholders (prepared statements are sent so).
+        await tx.raw(`PREPARE tenant_plan AS ${q.sql}`);
+        await tx.raw('SET LOCAL plan_cache_mode = force_generic_plan');
+      }
+      try {
+        await tx.raw('SAVEPOINT analyzed');
+        try {
+          plan = await explainOf(tx, 'ANALYZE, BUFFERS, FORMAT JSON');
+        } catch {
+          await tx.raw('ROLLBACK TO SAVEPOINT analyzed');
+          analyzed = false;
+          plan = await explainOf(tx, 'FORMAT JSON');
+        }
+      } finally {
+        if (generic) await tx.raw('DEALLOCATE tenant_plan');
+      }
       throw new Rollback();
+    })
+    .catch((e: unknown) => {
+      if (!(e instanceof Rollback)) throw e;
     });
-  } catch (e) {
-    if (!(e instanceof Rollback)) analyzed = false;
-  }
-  if (!plan) {
-    const { rows } = (await knex.raw(`EXPLAIN (FORMAT JSON) ${sql}`, bindings)) as {
-      rows: { 'QUERY PLAN': unknown }[];
-    };
-    plan = planOf(rows);
-  }
+  return { plan: plan!, analyzed };
+}
+
+const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** A bound value as an SQL literal, typed by the prepared statement's parameter it is passed to. */
+function literal(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (v instanceof Date) return quote(v.toISOString());
+  if (Array.isArray(v))
+    return quote(`{${v.map((e) => (e === null ? 'NULL' : `"${String(e).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`);
+  if (Buffer.isBuffer(v)) return quote(`\\x${v.toString('hex')}`);
+  if (typeof v === 'object') return quote(JSON.stringify(v));
+  return quote(String(v as string | number | boolean | bigint));
+}
+
+type PlanRows = { rows: { 'QUERY PLAN': unknown }[] };
+
+/** The summary of one statement's plan (the generic plan with `generic`, for a prepared statement). */
+export async function explainQuery(knex: Knex, q: CapturedQuery, generic = false): Promise<PlanSummary> {
+  const { plan, analyzed } = await planIn(knex, q, generic);
   const nodes = nodesOf(plan);
   const scans = nodes.filter((n) => n['Relation Name'] !== undefined);
   return {
     operation: q.operation,
     sql: q.sql,
+    generic,
     analyzed,
     plan,
     seqScans: scans
       .filter((n) => n['Node Type'] === 'Seq Scan' && TENANT_TABLES.has(n['Relation Name']!))
       .map((n) => n['Relation Name']!),
-    rowsRead: scans.reduce((s, n) => s + rowsOf(n), 0),
+    rowsRead: scans.reduce((s, n) => s + readOf(n), 0),
     maxNodeRows: Math.max(...nodes.map(rowsOf)),
     buffers: (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0),
     indexes: [...new Set(scans.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : [])))],
   };
+}
+
+/** Every plan of the statements: each one's, plus the generic plan of each prepared statement. */
+export async function explainAll(knex: Knex, queries: readonly CapturedQuery[]): Promise<PlanSummary[]> {
+  const out: PlanSummary[] = [];
+  for (const q of queries) {
+    out.push(await explainQuery(knex, q));
+    if (q.prepared) out.push(await explainQuery(knex, q, true));
+  }
+  return out;
 }
 
 /** The plan as indented text, for assertion messages. */
@@ -338,7 +485,7 @@ export const showPlan = (n: PlanNode, depth = 0): string =>
 export function summaryLine(s: PlanSummary): string {
   const sql = s.sql.replace(/\s+/g, ' ').slice(0, 70);
   return (
-    `${s.operation.padEnd(42)} ${String(s.rowsRead).padStart(7)} ${String(s.buffers).padStart(6)}` +
+    `${(s.generic ? `${s.operation} (generic)` : s.operation).padEnd(42)} ${String(s.rowsRead).padStart(7)} ${String(s.buffers).padStart(6)}` +
     `${s.analyzed ? '' : ' (est.)'}  ${s.seqScans.length ? `SEQ SCAN ${s.seqScans.join(',')} ` : ''}` +
     `${s.indexes.join(',') || '-'}\n${' '.repeat(44)}${sql}`
   );

@@ -35,7 +35,8 @@ export function couponInfoQuery(customerId: string): { sql: string; bindings: st
            SELECT l.id, l.class_id, l.claim_date, l.redemption_date, a.id AS account_id, a.currency
              FROM ${T.accounts} a JOIN ${T.coupons} l ON l.claimed_account_id = a.id
             WHERE a.customer_id = ? AND l.redeemed_account_id IS NULL) c
-     JOIN ${T.classes} k ON k.id = c.class_id
+     -- The class per coupon by primary key: OFFSET 0 keeps it from becoming a hash join over every tenant's classes.
+     CROSS JOIN LATERAL (SELECT * FROM ${T.classes} WHERE id = c.class_id OFFSET 0) k
     ORDER BY c.id`;
   return { sql, bindings: [customerId, customerId] };
 }

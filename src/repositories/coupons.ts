@@ -2,7 +2,7 @@
 // customer's history for Acquisition coupons, and an account's coupons of one feature.
 import type { Knex } from 'knex';
 import type { AccountFacts, ClassFacts, CouponFacts } from '../rules/redemption.ts';
-import { OT } from './offers.ts';
+import { customerHasHistorySql } from './customer-history.ts';
 import { T, type DbAccountRow, type DbClassRow, type DbCouponRow } from './tables.ts';
 
 const time = (d: Date | null): number | null => (d === null ? null : d.getTime());
@@ -39,17 +39,10 @@ export function toAccountFacts(a: Pick<DbAccountRow, 'id' | 'currency'>): Accoun
  */
 export async function lockCustomerIsNew(tx: Knex.Transaction, customerId: string, couponId: string): Promise<boolean> {
   await tx(T.customers).where({ id: customerId }).forUpdate().first('id');
-  const { rows } = (await tx.raw(
-    `SELECT 1 FROM ${OT.events} e JOIN ${T.accounts} a ON a.id = e.account_id
-      WHERE a.customer_id = ? AND e.kind = 'spend'
-     UNION ALL
-     SELECT 1 FROM ${T.coupons} c JOIN ${T.accounts} a ON a.id = c.redeemed_account_id
-       JOIN ${T.classes} k ON k.id = c.class_id
-      WHERE a.customer_id = ? AND k.coupon_type = 'Acquisition' AND c.id <> ?
-     LIMIT 1`,
-    [customerId, customerId, couponId],
-  )) as { rows: unknown[] };
-  return rows.length === 0;
+  const { rows } = (await tx.raw(`SELECT ${customerHasHistorySql('?', '?')} AS used`, [customerId, couponId])) as {
+    rows: { used: boolean }[];
+  };
+  return !rows[0]!.used;
 }
 
 /** The coupons of a feature that the account claimed or redeemed, with their class's ExpirationDate. */

@@ -21,6 +21,8 @@ export async function preparedRows<T>(knex: Knex, sql: string, bindings: readonl
   if ((knex.client as { config: { client: unknown } }).config.client !== 'pg')
     return ((await raw) as { rows: T[] }).rows;
   const native = raw.toSQL().toNative();
+  // Knex's own event, so whoever records the statements (npm run explain) sees these as well.
+  knex.client.emit('query', { sql: native.sql, bindings: native.bindings, prepared: true });
   const name = `q_${createHash('sha1').update(native.sql).digest('hex').slice(0, 20)}`;
   const conn = (await knex.client.acquireConnection()) as PgConnection;
   try {

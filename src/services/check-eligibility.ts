@@ -5,7 +5,7 @@
 // accept, barring a concurrent claim.
 import type { Knex } from 'knex';
 import { ApiError } from '../errors.ts';
-import { OT } from '../repositories/offers.ts';
+import { customerHasHistorySql } from '../repositories/customer-history.ts';
 import { T } from '../repositories/tables.ts';
 import type { Principal } from './auth.ts';
 import { batchSizeProblem } from './claim-coupons.ts';
@@ -32,13 +32,7 @@ export function claimableFeatureClass(k: string, currency: string, customer: str
   return `${k}.feature_id = ? AND ${k}.currency = ${currency}
     AND (${k}.start_date IS NULL OR ${k}.start_date <= ?) AND (${k}.end_date IS NULL OR ? <= ${k}.end_date)
     AND (${k}.expiration_date IS NULL OR ? < ${k}.expiration_date)
-    AND (${k}.coupon_type = 'Retention' OR NOT EXISTS (
-      SELECT 1 FROM ${OT.events} e JOIN ${T.accounts} sa ON sa.id = e.account_id
-       WHERE sa.customer_id = ${customer} AND e.kind = 'spend'
-      UNION ALL
-      SELECT 1 FROM ${T.coupons} rc JOIN ${T.accounts} ra ON ra.id = rc.redeemed_account_id
-        JOIN ${T.classes} rk ON rk.id = rc.class_id
-       WHERE ra.customer_id = ${customer} AND rk.coupon_type = 'Acquisition'))`;
+    AND (${k}.coupon_type = 'Retention' OR NOT ${customerHasHistorySql(customer)})`;
 }
 
 /**
@@ -58,19 +52,23 @@ export async function checkFeatureAdoptionCouponEligibility(
   const { rows } = (await knex.raw(
     `SELECT a.id FROM ${T.accounts} a
       WHERE a.customer_id = ? AND a.id IN (${ids.map(() => '?').join(',')})
+        -- The account's own claims and redemptions, each coupon's class looked up by primary key (a join could
+        -- read every class of the feature, whoever owns it).
         AND NOT EXISTS (
-          SELECT 1 FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
+          SELECT 1 FROM ${T.coupons} c
+            CROSS JOIN LATERAL (SELECT k.feature_id, k.expiration_date FROM ${T.classes} k WHERE k.id = c.class_id OFFSET 0) k
            WHERE c.claimed_account_id = a.id AND k.feature_id = ? AND NOT (${ENDED_CLAIM('c', 'k')}))
         AND NOT EXISTS (
-          SELECT 1 FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
-           WHERE c.redeemed_account_id = a.id AND k.feature_id = ?)
-        -- OFFSET 0 keeps this a per-account test that stops at the first class with a coupon left, instead of a
-        -- join that first looks for an available coupon in every class of the feature, whoever owns it.
+          SELECT 1 FROM ${T.coupons} c
+           WHERE c.redeemed_account_id = a.id AND (SELECT k.feature_id FROM ${T.classes} k WHERE k.id = c.class_id) = ?)
+        -- Per account, the feature's classes in creation order through coupon_classes_feature_id_id_index, stopping
+        -- at the first with a coupon left (OFFSET 0 keeps the ordered subplan: as a plain EXISTS, a feature most
+        -- customers have is read by a sequential scan of every tenant's classes).
         AND EXISTS (
           SELECT 1 FROM ${T.classes} k
            WHERE ${claimableFeatureClass('k', 'a.currency', 'a.customer_id')}
              AND EXISTS (SELECT 1 FROM ${T.coupons} c WHERE c.class_id = k.id AND ${AVAILABLE_COUPON('c')})
-           OFFSET 0)`,
+           ORDER BY k.id LIMIT 1 OFFSET 0)`,
     [p.customerId, ...ids, input.featureId, now, input.featureId, input.featureId, now, now, now],
   )) as { rows: { id: string }[] };
   const eligible = new Set(rows.map((r) => String(r.id)));

@@ -86,7 +86,7 @@ async function pickCoupon(
                                    AND ${AVAILABLE_COUPON('c')} ORDER BY c.id LIMIT 1 FOR UPDATE SKIP LOCKED) c
             WHERE k.customer_id = ? AND ${claimableFeatureClass('k', '?', '?')}
             ORDER BY c.id LIMIT 1`,
-          [p.customerId, source.featureId, account.currency, now, now, now, account.customer_id, account.customer_id],
+          [p.customerId, source.featureId, account.currency, now, now, now, account.customer_id],
         )
   ) as { rows: { code: string }[] };
   const code = rows[0]?.code;

@@ -1,7 +1,7 @@
 // SearchCoupons (SPEC §4): the coupons a user may see, filtered, ordered and paged, in one indexed query.
 import type { Knex } from 'knex';
 import { AdApiError, ApiError, problem, type OperationProblem } from '../errors.ts';
-import { accountsOfCustomer } from '../repositories/coupon-search.ts';
+import { accountIdsOfCustomer } from '../repositories/coupon-search.ts';
 import { preparedRows } from '../repositories/prepared.ts';
 import { T } from '../repositories/tables.ts';
 import type { Principal } from './auth.ts';
@@ -295,9 +295,15 @@ const SELECT = `c.id, c.code, c.class_name, k.coupon_type, k.amount_minor, k.spe
   c.owner_customer_id, c.redeemed_account_id, c.redemption_date, ra.number AS r_number, ra.customer_id AS r_customer_id,
   ra.bill_to_customer_id AS r_bill_to, ra.currency AS r_currency, c.claimed_account_id, c.claim_date, ca.number AS c_number,
   ca.customer_id AS c_customer_id, ca.bill_to_customer_id AS c_bill_to`;
-const FROM = `${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
-  LEFT JOIN ${T.accounts} ra ON ra.id = c.redeemed_account_id
-  LEFT JOIN ${T.accounts} ca ON ca.id = c.claimed_account_id`;
+/**
+ * Joined to the coupons `c` of each branch: the class, and the redeeming and claiming accounts, each looked up by
+ * primary key per coupon read (OFFSET 0 keeps PostgreSQL from turning a lookup into a hash join over every
+ * tenant's classes or accounts).
+ */
+const byId = (table: string, id: string): string => `(SELECT * FROM ${table} WHERE id = ${id} OFFSET 0)`;
+const JOINS = `CROSS JOIN LATERAL ${byId(T.classes, 'c.class_id')} k
+  LEFT JOIN LATERAL ${byId(T.accounts, 'c.redeemed_account_id')} ra ON true
+  LEFT JOIN LATERAL ${byId(T.accounts, 'c.claimed_account_id')} ca ON true`;
 
 /** The checked request: the SQL and its bindings, and the ids to check against the database before running it. */
 export interface SearchCouponsQuery {
@@ -309,29 +315,50 @@ export interface SearchCouponsQuery {
 
 /**
  * A user sees the coupons its customer owns and the coupons redeemed to or claimed by its customer's accounts.
- * Each of the three sources is its own branch so that each can walk an index in the requested order and stop
- * after offset + size rows; the branches are disjoint, so UNION ALL needs no de-duplication. Every value, paging
- * included, is a parameter: the statement text depends only on the predicate fields and operators and the ordering.
+ * Each of the three sources is its own branch; the branches are disjoint, so UNION ALL needs no de-duplication.
+ * The owned branch walks an index of the customer's coupons in the requested order and stops after offset + size
+ * rows. The other two start from the user's own accounts (`ownAccountIds`, looked up first and bound as one array),
+ * through the partial indexes on redeeming and claiming account; OFFSET 0 keeps them from being turned into a walk
+ * of every tenant's coupons in the requested order, so what they read is bounded by the user's own redemptions and
+ * claims, in the generic plan of the prepared statement too. Every value, paging included, is a parameter: the
+ * statement text depends only on the predicate fields and operators and the ordering.
  */
-export function searchCouponsQuery(p: Principal, input: SearchCouponsInput): SearchCouponsQuery {
+export function searchCouponsQuery(
+  p: Principal,
+  input: SearchCouponsInput,
+  ownAccountIds: readonly string[],
+): SearchCouponsQuery {
   const { filters, customerIds, accountIds } = parsePredicates(p, input.predicates);
   const order = buildOrder(input.ordering);
   const { offset, size } = paging(input.page);
   const where = filters.map((f) => ` AND ${f.sql}`).join('');
   const fb = filters.flatMap((f) => f.bindings);
-  const mine = `SELECT id FROM ${T.accounts} WHERE customer_id = ?`;
+  const mine = [...ownAccountIds];
+  // `IS NOT NULL` lets the partial indexes serve `= ANY($n)`, whose array PostgreSQL cannot see in a generic plan.
+  const viaAccounts = (cond: string): string => `(SELECT * FROM ${T.coupons} c WHERE ${cond} OFFSET 0) c`;
   const branches = [
-    { cond: 'c.owner_customer_id = ?', b: [p.customerId] },
-    { cond: `c.owner_customer_id <> ? AND c.redeemed_account_id IN (${mine})`, b: [p.customerId, p.customerId] },
+    { from: `${T.coupons} c`, cond: 'c.owner_customer_id = ?', b: [p.customerId] },
     {
-      cond: `c.owner_customer_id <> ? AND c.claimed_account_id IN (${mine})
-        AND (c.redeemed_account_id IS NULL OR c.redeemed_account_id NOT IN (${mine}))`,
-      b: [p.customerId, p.customerId, p.customerId],
+      from: viaAccounts(
+        'c.redeemed_account_id = ANY(?::bigint[]) AND c.redeemed_account_id IS NOT NULL AND c.owner_customer_id <> ?',
+      ),
+      cond: 'true',
+      b: [mine, p.customerId],
+    },
+    {
+      from: viaAccounts(
+        `c.claimed_account_id = ANY(?::bigint[]) AND c.claimed_account_id IS NOT NULL AND c.owner_customer_id <> ?
+          AND (c.redeemed_account_id IS NULL OR NOT c.redeemed_account_id = ANY(?::bigint[]))`,
+      ),
+      cond: 'true',
+      b: [mine, p.customerId, mine],
     },
   ];
   const outerOrder = order.replace(/\bc\./g, 'u.');
   const sql = `SELECT * FROM (${branches
-    .map((br) => `(SELECT ${SELECT} FROM ${FROM} WHERE ${br.cond}${where} ORDER BY ${order} LIMIT ?::bigint)`)
+    .map(
+      (br) => `(SELECT ${SELECT} FROM ${br.from} ${JOINS} WHERE ${br.cond}${where} ORDER BY ${order} LIMIT ?::bigint)`,
+    )
     .join(' UNION ALL ')}) u ORDER BY ${outerOrder} LIMIT ?::bigint OFFSET ?::bigint`;
   const limit = String(offset + size);
   return {
@@ -343,18 +370,14 @@ export function searchCouponsQuery(p: Principal, input: SearchCouponsInput): Sea
 }
 
 /**
- * The request's ids, against the user's access: CustomerId Equals is required (474) and must be the user's own
- * customer (106); every AccountId must be an account of the user's customer (106, whether the account belongs to
- * someone else or does not exist, so the answer tells nothing about other customers' ids).
+ * The request's customer, against the user's access: CustomerId Equals is required (474) and must be the user's
+ * own customer (106). Every AccountId must then be one of the customer's accounts (106 in searchCoupons, whether
+ * the account belongs to someone else or does not exist, so the answer tells nothing about other customers' ids).
  */
-async function checkAccess(knex: Knex, p: Principal, q: SearchCouponsQuery): Promise<void> {
+function checkCustomer(p: Principal, q: SearchCouponsQuery): void {
   if (q.customerIds.length === 0)
     throw new ApiError(problem(474, 'Predicates: a CustomerId Equals predicate is required.'));
   if (q.customerIds.some((id) => id !== BigInt(p.customerId).toString())) throw new AdApiError(106);
-  if (q.accountIds.length === 0) return;
-  const distinct = [...new Set(q.accountIds)];
-  const own = await accountsOfCustomer(knex, p.customerId, distinct);
-  if (distinct.some((id) => !own.has(id))) throw new AdApiError(106);
 }
 
 export async function searchCoupons(
@@ -363,8 +386,12 @@ export async function searchCoupons(
   input: SearchCouponsInput,
   now: Date,
 ): Promise<readonly FoundCoupon[]> {
-  const q = searchCouponsQuery(p, input);
-  await checkAccess(knex, p, q);
+  // Checked before any query, so bad input costs no database work.
+  checkCustomer(p, searchCouponsQuery(p, input, []));
+  const own = await accountIdsOfCustomer(knex, p.customerId);
+  const q = searchCouponsQuery(p, input, own);
+  const isOwn = new Set(own);
+  if (q.accountIds.some((id) => !isOwn.has(id))) throw new AdApiError(106);
   const rows = await preparedRows<CouponSearchRow>(knex, q.sql, q.bindings as Knex.RawBinding[]);
   const showRedemption = (r: CouponSearchRow): boolean =>
     r.redeemed_account_id !== null &&

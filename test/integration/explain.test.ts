@@ -123,7 +123,7 @@ describe(`SearchCoupons over ${COUPONS.toLocaleString('en-US')} coupons of one c
 
   for (const [name, input] of cases) {
     it(`${name}: the plan scans no coupons sequentially and a page costs about its 100 rows`, async () => {
-      const plan = await explain(t.db.knex, searchCouponsQuery(principal, search(w.customerId, input)));
+      const plan = await explain(t.db.knex, searchCouponsQuery(principal, search(w.customerId, input), [w.accountId]));
 
       const seqScans = nodesOf(plan).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'coupons');
       expect(seqScans, show(plan)).to.have.length(0);
@@ -136,6 +136,7 @@ describe(`SearchCoupons over ${COUPONS.toLocaleString('en-US')} coupons of one c
     const q = searchCouponsQuery(
       principal,
       search(w.customerId, { predicates: [{ field: 'ClassName', operator: 'Equals', value: className(3) }] }),
+      [w.accountId],
     );
 
     const plan = await explain(t.db.knex, q);
