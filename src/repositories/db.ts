@@ -102,7 +102,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 }
 
 /** Any fixed key: serialises migrations of instances that start together on one PostgreSQL. */
-const MIGRATION_LOCK_KEY = 7_413_001_313;
+export const MIGRATION_LOCK_KEY = 7_413_001_313;
 
 /**
  * Migrates to the latest version. Knex creates its own bookkeeping tables outside its migration lock, so

@@ -6,7 +6,8 @@
 // sits between the service and PostgreSQL and is switched to "hang" and back. Always on real PostgreSQL.
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.ts';
-import { databaseTimeout } from '../../src/repositories/db.ts';
+import knexFactory from 'knex';
+import { databaseTimeout, migrateLatest, MIGRATION_LOCK_KEY } from '../../src/repositories/db.ts';
 import { postSoap, soapRequest, startTestApp, freshDatabase, type TestApp, type TestDatabase } from '../support/app.ts';
 import { makeCouponClass, makeWorld, mint, searchPredicatesXml, type World } from '../support/factories.ts';
 import { startHangProxy, type HangProxy } from '../support/hang-proxy.ts';
@@ -161,6 +162,32 @@ describe('a database that stops answering: code 0 instead of a hang, a pool that
     } finally {
       proxy.resume();
       await single.drop();
+    }
+  });
+});
+
+describe('the client-side query bound and migrations', function () {
+  this.timeout(120000);
+
+  it('an instance whose migration waits for another instance’s longer than the query bound still migrates once it is free', async () => {
+    const pg = await stallablePostgres();
+    const tdb = await freshDatabase({ queryTimeoutMs: 2500, statementTimeoutMs: 2000 }, pg.url);
+    const other = knexFactory({ client: 'pg', connection: tdb.url!, pool: { min: 1, max: 1 } });
+    try {
+      // Another instance is migrating: it holds the migration lock.
+      await other.raw('SELECT pg_advisory_lock(?)', [MIGRATION_LOCK_KEY]);
+      const migrated = migrateLatest(tdb.db.knex).then(
+        () => 'migrated',
+        (e: unknown) => e,
+      );
+      await new Promise((r) => setTimeout(r, 4000));
+      await other.raw('SELECT pg_advisory_unlock(?)', [MIGRATION_LOCK_KEY]);
+      expect(await migrated).to.equal('migrated');
+      expect(await tdb.db.knex.schema.hasTable('coupons')).to.equal(true);
+    } finally {
+      await other.destroy();
+      await tdb.drop();
+      await pg.close();
     }
   });
 });
