@@ -156,9 +156,26 @@ describe('a database that stops answering: code 0 instead of a hang, a pool that
       expect(databaseTimeout(await late)).to.equal('query_timeout');
       proxy.resume();
 
+      const replaced = await pidOf(); // also opens the pool's next connection before the database hangs again
+      expect(replaced, 'the timed-out connection was replaced').to.not.equal(before);
+
+      // Inside a transaction too: its ROLLBACK cannot reach the server, and the error still names the bound.
+      const inTransaction = single.db.knex
+        .transaction(async (tx) => {
+          await tx.raw('SELECT pg_sleep(0.2)');
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      await new Promise((r) => setTimeout(r, 50));
+      proxy.hang();
+      expect(databaseTimeout(await inTransaction)).to.equal('query_timeout');
+      proxy.resume();
+
       const { rows } = (await single.db.knex.raw(`SELECT 'next' AS answer`)) as { rows: { answer: string }[] };
       expect(rows).to.deep.equal([{ answer: 'next' }]);
-      expect(await pidOf(), 'the timed-out connection was replaced').to.not.equal(before);
+      expect(await pidOf(), 'the connection of the timed-out transaction was replaced').to.not.equal(replaced);
     } finally {
       proxy.resume();
       await single.drop();
