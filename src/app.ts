@@ -9,6 +9,7 @@ import {
   DEFAULT_AUTH_HASH,
   DEFAULT_CUSTOMER_WAIT_MS,
   DEFAULT_DB_TIMEOUTS,
+  defaultQueryTimeoutMs,
   DEFAULT_RATE_LIMIT_PER_MINUTE,
   DEFAULT_SIGN_IN_LIMIT,
   defaultMaxConcurrentPerCustomer,
@@ -48,6 +49,9 @@ export function databaseOptions(config: Config): Omit<DatabaseOptions, 'pgliteDi
     lockTimeoutMs: config.dbLockTimeoutMs ?? DEFAULT_DB_TIMEOUTS.lockTimeoutMs,
     idleTxTimeoutMs: config.dbIdleTxTimeoutMs ?? DEFAULT_DB_TIMEOUTS.idleTxTimeoutMs,
     acquireTimeoutMs: config.dbAcquireTimeoutMs ?? DEFAULT_DB_TIMEOUTS.acquireTimeoutMs,
+    queryTimeoutMs:
+      config.dbQueryTimeoutMs ??
+      defaultQueryTimeoutMs(config.dbStatementTimeoutMs ?? DEFAULT_DB_TIMEOUTS.statementTimeoutMs),
   };
 }
 

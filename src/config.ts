@@ -67,6 +67,12 @@ export interface Config {
   readonly dbIdleTxTimeoutMs?: number;
   /** Longest wait for a pooled connection; /ready also answers within it (DB_ACQUIRE_TIMEOUT_MS, default 5000). */
   readonly dbAcquireTimeoutMs?: number;
+  /**
+   * Client-side bound on every query, for a database that stops answering at the network level (hung server,
+   * partition): the request gets code 0 and the connection is closed, never reused (DB_QUERY_TIMEOUT_MS, default
+   * DB_STATEMENT_TIMEOUT_MS + 1000, or 0 = none when that is 0; when set, it must be above DB_STATEMENT_TIMEOUT_MS).
+   */
+  readonly dbQueryTimeoutMs?: number;
   /** Connections per instance (DB_POOL_MAX, default 10). */
   readonly dbPoolMax?: number;
   /** After SIGTERM, how long in-flight requests may take before they are cut and the process exits 1
@@ -83,6 +89,11 @@ export const DEFAULT_DB_TIMEOUTS = {
   acquireTimeoutMs: 5000,
 } as const;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
+/** How long past statement_timeout a query may take to come back before the client gives up on the connection. */
+export const QUERY_TIMEOUT_MARGIN_MS = 1000;
+/** The default client-side query bound: a margin above the server's statement_timeout; none when that is none. */
+export const defaultQueryTimeoutMs = (statementTimeoutMs: number): number =>
+  statementTimeoutMs > 0 ? statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS : 0;
 
 /** Generous enough for benchmarks (1,000 calls a second per user, sustained), low enough to stop a runaway client. */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60_000;
@@ -139,6 +150,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (publicUrl && !/^https?:\/\/[^\s]+$/.test(publicUrl)) throw new ConfigError('PUBLIC_URL must be an http(s) URL');
   const admin = adminKeyFrom(env, dataDir);
   const dbPoolMax = int(env, 'DB_POOL_MAX', DB_POOL_MAX, 1, 1000);
+  const dbStatementTimeoutMs = int(
+    env,
+    'DB_STATEMENT_TIMEOUT_MS',
+    DEFAULT_DB_TIMEOUTS.statementTimeoutMs,
+    0,
+    86_400_000,
+  );
+  const dbQueryTimeoutMs = int(env, 'DB_QUERY_TIMEOUT_MS', defaultQueryTimeoutMs(dbStatementTimeoutMs), 0, 86_400_000);
+  // At or below statement_timeout, a slow statement the server would end cleanly costs a connection instead.
+  if (dbQueryTimeoutMs > 0 && dbStatementTimeoutMs > 0 && dbQueryTimeoutMs <= dbStatementTimeoutMs)
+    throw new ConfigError('DB_QUERY_TIMEOUT_MS must be above DB_STATEMENT_TIMEOUT_MS (or 0 = none)');
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -163,7 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInWindowMs: int(env, 'SIGN_IN_WINDOW_MS', DEFAULT_SIGN_IN_LIMIT.windowMs, 1000, 7 * 86_400_000),
     authHashConcurrency: int(env, 'AUTH_HASH_CONCURRENCY', DEFAULT_AUTH_HASH.concurrency, 1, 64),
     authHashQueue: int(env, 'AUTH_HASH_QUEUE', DEFAULT_AUTH_HASH.queue, 0, 10_000),
-    dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', DEFAULT_DB_TIMEOUTS.statementTimeoutMs, 0, 86_400_000),
+    dbStatementTimeoutMs,
+    dbQueryTimeoutMs,
     dbLockTimeoutMs: int(env, 'DB_LOCK_TIMEOUT_MS', DEFAULT_DB_TIMEOUTS.lockTimeoutMs, 0, 86_400_000),
     dbIdleTxTimeoutMs: int(env, 'DB_IDLE_TX_TIMEOUT_MS', DEFAULT_DB_TIMEOUTS.idleTxTimeoutMs, 0, 86_400_000),
     dbAcquireTimeoutMs: int(env, 'DB_ACQUIRE_TIMEOUT_MS', DEFAULT_DB_TIMEOUTS.acquireTimeoutMs, 100, 600_000),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { createLogger, type Logger } from '../log.ts';
+import { boundedPgClient, DatabaseUnresponsiveError, unboundConnection } from './bounded-pg.ts';
 import { migrationSource } from './migrations.ts';
 
 export type Db = Knex;
@@ -29,8 +30,13 @@ export interface DatabaseOptions {
   readonly statementTimeoutMs?: number;
   readonly lockTimeoutMs?: number;
   readonly idleTxTimeoutMs?: number;
-  /** Longest wait for a pooled connection (default 5000). */
+  /** Longest wait for a pooled connection (default 5000); also bounds opening a new connection. */
   readonly acquireTimeoutMs?: number;
+  /**
+   * Client-side bound on every query, for a database that stops answering at the network level (0 = none). The
+   * query fails with DatabaseUnresponsiveError and its connection is destroyed, never reused.
+   */
+  readonly queryTimeoutMs?: number;
   /** Where Knex's own warnings, deprecations and errors go (as JSON lines); default: a stdout logger at warn. */
   readonly log?: Logger;
 }
@@ -47,19 +53,29 @@ function knexLog(given: Logger | undefined): Knex.Config['log'] {
   };
 }
 
+/** Idle time before the first TCP keepalive probe on a database connection. */
+const KEEPALIVE_DELAY_MS = 10_000;
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
+    const acquireTimeoutMs = opts.acquireTimeoutMs ?? 5000;
     const knex = knexFactory({
-      client: 'pg',
+      client: boundedPgClient({ queryTimeoutMs: opts.queryTimeoutMs ?? 0, connectTimeoutMs: acquireTimeoutMs }),
+      dialect: 'postgres',
       // Sent as startup parameters of every connection, so no extra round trip and no connection without them.
       connection: {
         connectionString: opts.databaseUrl,
         statement_timeout: opts.statementTimeoutMs ?? 0,
         lock_timeout: opts.lockTimeoutMs ?? 0,
         idle_in_transaction_session_timeout: opts.idleTxTimeoutMs ?? 0,
+        // A server that accepts the connection but never answers must not hold a pool slot for ever.
+        connectionTimeoutMillis: acquireTimeoutMs,
+        // An idle pooled connection to a vanished host is noticed by the kernel instead of on first use.
+        keepAlive: true,
+        keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
       } as Knex.PgConnectionConfig,
       pool: { min: 0, max: opts.poolMax ?? 10 },
-      acquireConnectionTimeout: opts.acquireTimeoutMs ?? 5000,
+      acquireConnectionTimeout: acquireTimeoutMs,
       log: knexLog(opts.log),
     });
     return { knex, kind: 'postgres', close: () => knex.destroy() };
@@ -86,7 +102,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 }
 
 /** Any fixed key: serialises migrations of instances that start together on one PostgreSQL. */
-const MIGRATION_LOCK_KEY = 7_413_001_313;
+export const MIGRATION_LOCK_KEY = 7_413_001_313;
 
 /**
  * Migrates to the latest version. Knex creates its own bookkeeping tables outside its migration lock, so
@@ -98,7 +114,9 @@ export async function migrateLatest(knex: Knex, kind: Database['kind'] = 'postgr
     await knex.migrate.latest({ migrationSource });
     return;
   }
-  const conn: unknown = await knex.client.acquireConnection();
+  const conn = (await knex.client.acquireConnection()) as object;
+  // This session may wait as long as another instance's migration takes: no client-side bound either.
+  const bound = unboundConnection(conn);
   try {
     // Waiting for another instance's migration is not a stall: no timeout on this session while it waits.
     await knex.raw('SET statement_timeout = 0; SET lock_timeout = 0').connection(conn);
@@ -110,16 +128,24 @@ export async function migrateLatest(knex: Knex, kind: Database['kind'] = 'postgr
       await knex.raw('RESET statement_timeout; RESET lock_timeout').connection(conn);
     }
   } finally {
+    bound.rebound();
     await knex.client.releaseConnection(conn);
   }
 }
 
 /** Which database bound fired, from a query error: for the log line of a code 0 answer. */
-export type DatabaseTimeout = 'statement_timeout' | 'lock_timeout' | 'idle_in_transaction_session_timeout' | 'acquire';
+export type DatabaseTimeout =
+  | 'statement_timeout'
+  | 'lock_timeout'
+  | 'idle_in_transaction_session_timeout'
+  | 'acquire'
+  | 'query_timeout'
+  | 'connect_timeout';
 
 export function databaseTimeout(e: unknown): DatabaseTimeout | null {
   if (!(e instanceof Error)) return null;
   if (e.name === 'KnexTimeoutError') return 'acquire';
+  if (e instanceof DatabaseUnresponsiveError) return e.stage === 'query' ? 'query_timeout' : 'connect_timeout';
   const code = (e as { code?: unknown }).code;
   if (code === '55P03') return 'lock_timeout';
   if (code === '25P03') return 'idle_in_transaction_session_timeout';

@@ -8,30 +8,28 @@
 // memory stays bounded whatever the callers send.
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-
-interface PgConnection {
-  query(q: { name?: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
-}
+import { BoundedPgClient } from './bounded-pg.ts';
 
 export const MAX_NAMED_PER_CONNECTION = 32;
 const namedOn = new WeakMap<object, Set<string>>();
 
 export async function preparedRows<T>(knex: Knex, sql: string, bindings: readonly Knex.RawBinding[]): Promise<T[]> {
   const raw = knex.raw(sql, bindings as Knex.RawBinding[]);
-  if ((knex.client as { config: { client: unknown } }).config.client !== 'pg')
-    return ((await raw) as { rows: T[] }).rows;
+  const client: unknown = knex.client;
+  if (!(client instanceof BoundedPgClient)) return ((await raw) as { rows: T[] }).rows;
   const native = raw.toSQL().toNative();
   // Knex's own event, so whoever records the statements (npm run explain) sees these as well.
   knex.client.emit('query', { sql: native.sql, bindings: native.bindings, prepared: true });
   const name = `q_${createHash('sha1').update(native.sql).digest('hex').slice(0, 20)}`;
-  const conn = (await knex.client.acquireConnection()) as PgConnection;
+  // Through the client, so the statement is under the same client-side bound as every other query.
+  const conn = (await knex.client.acquireConnection()) as object;
   try {
     let named = namedOn.get(conn);
     if (!named) namedOn.set(conn, (named = new Set()));
     if (!named.has(name) && named.size >= MAX_NAMED_PER_CONNECTION)
-      return (await conn.query({ text: native.sql, values: native.bindings })).rows as T[];
+      return (await client.rowsOn(conn, native.sql, native.bindings)) as T[];
     named.add(name);
-    return (await conn.query({ name, text: native.sql, values: native.bindings })).rows as T[];
+    return (await client.rowsOn(conn, native.sql, native.bindings, name)) as T[];
   } finally {
     await knex.client.releaseConnection(conn);
   }
