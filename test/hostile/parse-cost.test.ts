@@ -13,7 +13,7 @@ const REPETITIONS = 9;
  * shape is measured again (at most this many times) before its growth is judged. Quadratic growth measures about
  * 4× every time, so a second or third look cannot hide it.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 /** Linear growth doubles the cost; the margin absorbs noise (caches, GC). Quadratic growth quadruples it. */
 const MAX_RATIO = 3;
 
