@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import { AdApiError, ApiError, ClientMessageError, problem } from '../errors.ts';
-import { BodyTooLargeError, ClientAbortedError, decodeUtf8, readBody } from '../http/body.ts';
+import { BodyTooLargeError, ClientAbortedError, decodeUtf8, readBody } from '../request-body.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { NS, operationDef, wrapperFields } from '../schema/index.ts';

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import { AdApiError } from '../errors.ts';
-import { BodyTooLargeError, decodeUtf8, readBody } from '../http/body.ts';
+import { BodyTooLargeError, decodeUtf8, readBody } from '../request-body.ts';
 import type { Logger } from '../log.ts';
 import type { Principal } from '../services/auth.ts';
 import { getCouponInfo } from '../services/coupon-info.ts';
