@@ -8,9 +8,6 @@ import pg from 'pg';
 import { createLogger, type Logger } from '../log.ts';
 import { migrationSource } from './migrations.ts';
 
-export type Db = Knex;
-export type Tx = Knex.Transaction;
-
 export interface Database {
   readonly knex: Knex;
   readonly kind: 'postgres' | 'pglite';

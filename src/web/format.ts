@@ -40,10 +40,6 @@ export function dateTime(ms: number): string {
   return `${dateTimeFormat.format(new Date(ms))} UTC`;
 }
 
-export function isoDate(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
 /** Whole days left, rounded up, so an offer of 30 days shows "30 days left" right after redemption. */
 export function daysLeftText(expiresAt: number | null, now: number): string {
   if (expiresAt === null) return 'No expiry date';
