@@ -73,11 +73,6 @@ export interface DbCouponRow {
   claim_date: Date | null;
 }
 
-/** numeric text without trailing zeros ("12.5000" → "12.5"). */
-export function trimDecimal(v: string): string {
-  return v.includes('.') ? v.replace(/\.?0+$/, '') : v;
-}
-
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 export interface DbOutboxRow {
   id: string;

@@ -1,7 +1,7 @@
 // How the page writes money, dates, remaining time and coupon codes. Money goes from exact minor units to decimal
 // text (src/money.ts) and only then to Intl, which formats decimal strings without binary floating point.
 import { fromMinor } from '../money.ts';
-import { DAY_MS } from '../rules/index.ts';
+import { DAY_MS } from '../datetime.ts';
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
