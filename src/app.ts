@@ -15,7 +15,7 @@ import {
   defaultMaxConcurrentPerCustomer,
   type Config,
 } from './config.ts';
-import { createHttpServer } from './http/server.ts';
+import { createHttpServer } from './server.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startMailDelivery, type OutboxWorker } from './mail/index.ts';
 import { Metrics } from './metrics.ts';

@@ -1,4 +1,8 @@
-// xs:dateTime reading shared by the SOAP reader and the services that take dates as text (predicates).
+// xs:dateTime reading shared by the SOAP reader and the services that take dates as text (predicates), and the
+// calendar arithmetic of the test clock and the rules.
+
+/** One day in milliseconds. */
+export const DAY_MS = 86_400_000;
 
 const DATE_TIME = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 

@@ -1,5 +1,6 @@
 // Typed errors with the stable codes of the Customer Billing contract (SPEC §2). Services throw these;
-// src/soap/faults.ts is the one place that turns them into SOAP faults, and src/admin/ into JSON errors.
+// src/soap/endpoint.ts is the one place that maps them onto SOAP faults (written by src/soap/envelope.ts), and
+// src/admin/ turns them into JSON errors.
 
 /** Codes answered with an AdApiFaultDetail (authentication, authorization, throttling, internal). */
 export const AD_API_CODES = {

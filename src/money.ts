@@ -81,3 +81,8 @@ export function parseAmount(value: unknown, currency: string, options: { allowZe
   if (minor === 0 && !options.allowZero) throw new MoneyError(`'${shown}' is not a positive decimal amount`);
   return minor;
 }
+
+/** numeric text without trailing zeros ("12.5000" → "12.5"). */
+export function trimDecimal(v: string): string {
+  return v.includes('.') ? v.replace(/\.?0+$/, '') : v;
+}

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import { InputError, NotFoundError } from '../errors.ts';
-import { BodyTooLargeError, ClientAbortedError, decodeUtf8, readBody } from '../http/body.ts';
+import { BodyTooLargeError, ClientAbortedError, decodeUtf8, readBody } from '../request-body.ts';
 import type { Logger } from '../log.ts';
 import * as offers from '../services/offer-operations.ts';
 import { listOutbox, outboxStatus } from '../mail/outbox-store.ts';

@@ -1,8 +1,8 @@
 // The email DispatchCoupons sends: the code, what it is worth, what it takes, when it can be redeemed, when it
 // expires and how to redeem it, as plain text and as HTML. A pure function of the coupon's terms and the dispatch
 // time; every value put into the HTML is escaped.
-import { minorDigits } from '../money.ts';
-import { trimDecimal, type DbClassRow } from '../repositories/tables.ts';
+import { minorDigits, trimDecimal } from '../money.ts';
+import type { DbClassRow } from '../repositories/tables.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MONTHS = [

@@ -65,3 +65,27 @@ export async function featureCouponsOf(
   )) as { rows: (DbCouponRow & { k_expiration_date: Date | null })[] };
   return rows.map((r) => ({ coupon: toCouponFacts(r), cls: { expirationDate: time(r.k_expiration_date) } }));
 }
+
+/** The class name of each coupon (for the offer cards of the page). */
+export async function classNamesOf(knex: Knex, couponIds: readonly string[]): Promise<Map<string, string>> {
+  if (couponIds.length === 0) return new Map();
+  const rows = (await knex(T.coupons)
+    .whereIn('id', [...couponIds])
+    .select('id', 'class_name')) as { id: string; class_name: string }[];
+  return new Map(rows.map((r) => [r.id, r.class_name]));
+}
+
+/** The code of a coupon claimed, not yet redeemed, by the account, when the account is the customer's; else null. */
+export async function claimedCouponCode(
+  knex: Knex,
+  couponId: string,
+  accountId: string,
+  customerId: string,
+): Promise<string | null> {
+  const row = (await knex(`${T.coupons} as c`)
+    .join(`${T.accounts} as a`, 'a.id', 'c.claimed_account_id')
+    .where({ 'c.id': couponId, 'c.claimed_account_id': accountId, 'a.customer_id': customerId })
+    .whereNull('c.redeemed_account_id')
+    .first('c.code')) as { code: string } | undefined;
+  return row?.code ?? null;
+}

@@ -9,9 +9,6 @@ import { createLogger, type Logger } from '../log.ts';
 import { boundedPgClient, DatabaseUnresponsiveError, unboundConnection } from './bounded-pg.ts';
 import { migrationSource } from './migrations.ts';
 
-export type Db = Knex;
-export type Tx = Knex.Transaction;
-
 export interface Database {
   readonly knex: Knex;
   readonly kind: 'postgres' | 'pglite';

@@ -14,11 +14,6 @@ export const T = {
 export type Role = 'SuperAdmin' | 'Standard' | 'ViewOnly';
 export type CouponType = 'Acquisition' | 'Retention';
 
-export interface DbCustomerRow {
-  id: string;
-  name: string;
-  created_at: Date;
-}
 export interface DbAccountRow {
   id: string;
   customer_id: string;
@@ -26,6 +21,8 @@ export interface DbAccountRow {
   currency: string;
   bill_to_customer_id: string;
   payment_method_added_at: Date | null;
+  /** Notification address (migration 20261121050000); null: no coupon emails. */
+  email: string | null;
   created_at: Date;
 }
 export interface DbUserRow {
@@ -74,11 +71,6 @@ export interface DbCouponRow {
   redemption_date: Date | null;
   claimed_account_id: string | null;
   claim_date: Date | null;
-}
-
-/** numeric text without trailing zeros ("12.5000" → "12.5"). */
-export function trimDecimal(v: string): string {
-  return v.includes('.') ? v.replace(/\.?0+$/, '') : v;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';

@@ -2,11 +2,12 @@
  * Offer transitions shared by events and time (rules 1, 2, 3, 8). They edit a private working copy (`Work`),
  * never the caller's objects, and append what they do to the working ledger.
  */
+import { DAY_MS } from '../datetime.ts';
 import { InvalidRulesInputError } from './errors.ts';
 import { type Cause, offerMoneyEntry, statusEntry } from './ledger.ts';
 import type { AccountState, LedgerEntry, Offer, OfferStatus, OfferTerms, Step } from './types.ts';
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 
 const FINAL: ReadonlySet<OfferStatus> = new Set(['Depleted', 'Expired', 'Revoked']);
 

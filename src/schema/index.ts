@@ -1,7 +1,6 @@
 // Lookups over the contract description, built once at start.
 import { operations, schemas } from './contract.ts';
 import {
-  NS,
   splitQName,
   type ComplexTypeDef,
   type ElementDef,
@@ -72,4 +71,3 @@ const byName = new Map(operations.map((o) => [o.name, o]));
 export function operationDef(name: string): OperationDef | undefined {
   return byName.get(name);
 }
-export const nsUri = (k: NsKey): string => NS[k];

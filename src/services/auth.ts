@@ -1,10 +1,13 @@
 // Authentication of SOAP requests from their header values (SPEC §2, §3).
 import type { Knex } from 'knex';
 import { AdApiError } from '../errors.ts';
-import { T, type DbUserRow, type Role } from '../repositories/tables.ts';
+import type { DbUserRow, Role } from '../repositories/tables.ts';
+import { userByTokenHash, userByUsername } from '../repositories/users.ts';
 import { waitSeconds } from '../rules/sign-in-limit.ts';
 import { HashingBusyError, hashPassword, newToken, sameHash, tokenHash, verifyPassword } from '../secrets.ts';
 import type { SignInLimiter } from './sign-in-limit.ts';
+
+export type { Role };
 
 export interface Credentials {
   readonly authenticationToken: string | null;
@@ -36,7 +39,7 @@ async function userByToken(knex: Knex, token: string): Promise<DbUserRow | undef
   const hit = tokenCache.get(key);
   const t = Date.now();
   if (hit && t - hit.at < TOKEN_CACHE_MS) return hit.user;
-  const user = (await knex(T.users).where({ token_hash: hash }).first()) as DbUserRow | undefined;
+  const user = await userByTokenHash(knex, hash);
   if (user) {
     if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
     tokenCache.set(key, { user, at: t });
@@ -60,6 +63,31 @@ export async function checkPassword(password: string, stored: string): Promise<b
 let dummy: Promise<string> | null = null;
 const dummyHash = (): Promise<string> => (dummy ??= hashPassword(newToken()));
 
+/** The user of that user name and password, else code 105. */
+async function userByPassword(knex: Knex, userName: string, password: string): Promise<DbUserRow> {
+  const user = await userByUsername(knex, userName.trim());
+  // An unknown user name costs the same hash as a wrong password, so timing does not reveal which names exist.
+  const ok = await checkPassword(password, user?.password_hash ?? (await dummyHash()));
+  if (!user?.password_hash || !ok) throw new AdApiError(105);
+  return user;
+}
+
+const principalOf = (user: DbUserRow): Principal => ({
+  userId: user.id,
+  customerId: user.customer_id,
+  role: user.role,
+});
+
+/**
+ * A UserName + Password sign-in without a DeveloperToken (the /offers page): the same user row and the same
+ * password check as the SOAP legacy path. That token identifies an API application, and a person at a browser
+ * has none (Microsoft's own web UI asks for none either).
+ */
+export async function signInWithPassword(knex: Knex, userName: string, password: string): Promise<Principal> {
+  if (!present(userName) || !present(password)) throw new AdApiError(105);
+  return principalOf(await userByPassword(knex, userName, password));
+}
+
 /**
  * AuthenticationToken + DeveloperToken, or the legacy UserName + Password + DeveloperToken. The PHP SDK sends
  * every header, empty ones included, so an empty UserName/Password beside a token is not an error.
@@ -72,13 +100,10 @@ export async function authenticate(knex: Knex, c: Credentials, now: Date): Promi
     if (!user) throw new AdApiError(105);
     if (user.token_expires_at && user.token_expires_at.getTime() <= now.getTime()) throw new AdApiError(109);
   } else if (present(c.userName) && present(c.password)) {
-    user = (await knex(T.users).where({ username: c.userName.trim() }).first()) as DbUserRow | undefined;
-    // An unknown user name costs the same hash as a wrong password, so timing does not reveal which names exist.
-    const ok = await checkPassword(c.password, user?.password_hash ?? (await dummyHash()));
-    if (!user?.password_hash || !ok) throw new AdApiError(105);
+    user = await userByPassword(knex, c.userName, c.password);
   } else throw new AdApiError(105);
   if (!sameHash(tokenHash(c.developerToken.trim()), user.developer_token_hash)) throw new AdApiError(105);
-  return { userId: user.id, customerId: user.customer_id, role: user.role };
+  return principalOf(user);
 }
 
 export interface Source {

@@ -1,20 +1,62 @@
-// GetCouponInfo and GetAccountMonthlySpend (SPEC §4).
+// GetCouponInfo and GetAccountMonthlySpend (SPEC §4). Both answer domain views: no row reaches a handler or the page.
 import type { Knex } from 'knex';
 import { AdApiError, ApiError } from '../errors.ts';
-import { decideMonthlySpendPeriod, statusByte, type Offer } from '../rules/index.ts';
+import { decideMonthlySpendPeriod, isFinal, statusByte, type Offer, type OfferStatus } from '../rules/index.ts';
 import { spendTotalMinor } from '../repositories/spend-totals.ts';
 import { couponInfoRows, type CouponInfoRow } from '../repositories/coupon-info.ts';
-import type { DbAccountRow } from '../repositories/tables.ts';
+import type { CouponType } from '../repositories/tables.ts';
 import type { Principal } from './auth.ts';
 import { offersAsOf } from './account-events.ts';
 import { accountForRead } from './redeem-coupon.ts';
 
-export type { CouponInfoRow };
+export type { CouponType, Offer, OfferStatus };
 
+/** A coupon redeemed or claimed by an account of the customer, with its offer as the engine has it now. */
 export interface CouponInfo {
-  readonly row: CouponInfoRow;
+  readonly couponId: string;
+  readonly accountId: string;
+  readonly currency: string;
+  readonly couponType: CouponType;
+  readonly amountMinor: string;
+  readonly spendThresholdMinor: string;
+  /** numeric text as stored ("15.00"); null: not a percent offer. */
+  readonly percentOff: string | null;
+  readonly activeDays: number | null;
+  readonly startDate: Date | null;
+  readonly endDate: Date | null;
+  readonly featureId: number | null;
+  readonly claimDate: Date | null;
+  readonly redemptionDate: Date | null;
+  /** The offer's own expiry once it has one, else the coupon's ExpirationDate. */
+  readonly expirationDate: Date | null;
+  /** Undefined when the account's events hold no offer for the coupon yet. */
   readonly offer: Offer | undefined;
+  /** GetCouponInfo's Status byte of the offer's status; null without an offer. */
   readonly status: number | null;
+  /** Depleted, Expired or Revoked: the offer will not change again. */
+  readonly final: boolean;
+}
+
+function couponInfo(row: CouponInfoRow, offer: Offer | undefined): CouponInfo {
+  return {
+    couponId: row.coupon_id,
+    accountId: row.account_id,
+    currency: row.currency.trim(),
+    couponType: row.coupon_type,
+    amountMinor: row.amount_minor,
+    spendThresholdMinor: row.spend_threshold_minor,
+    percentOff: row.percent_off,
+    activeDays: row.active_days,
+    startDate: row.start_date,
+    endDate: row.end_date,
+    featureId: row.feature_id,
+    claimDate: row.claim_date,
+    redemptionDate: row.redemption_date,
+    expirationDate: offer?.expiresAt != null ? new Date(offer.expiresAt) : row.expiration_date,
+    offer,
+    status: offer ? statusByte(offer.status) : null,
+    final: offer ? isFinal(offer.status) : false,
+  };
 }
 
 /** One entry per coupon redeemed or claimed by an account of the customer, with its offer as of now. */
@@ -22,15 +64,12 @@ export async function getCouponInfo(knex: Knex, p: Principal, customerId: string
   if (customerId !== p.customerId) throw new AdApiError(106);
   const rows = await couponInfoRows(knex, customerId);
   const offers = await offersAsOf(knex, [...new Set(rows.map((r) => r.account_id))], now);
-  return rows.map((row) => {
-    const offer = offers.get(row.coupon_id);
-    return { row, offer, status: offer ? statusByte(offer.status) : null };
-  });
+  return rows.map((row) => couponInfo(row, offers.get(row.coupon_id)));
 }
 
 /**
  * Total spend recorded for the account in the UTC month of `monthYear` (day and time ignored), month-to-date for the
- * current month, in minor units. A future month is refused with 201 before the account is looked up: it is a
+ * current month, in minor units of the account's currency. A future month is refused with 201 before the account is looked up: it is a
  * request value no account could make valid.
  */
 export async function getAccountMonthlySpend(
@@ -39,7 +78,7 @@ export async function getAccountMonthlySpend(
   accountId: string,
   monthYear: Date,
   now: Date,
-): Promise<{ account: DbAccountRow; totalMinor: string }> {
+): Promise<{ currency: string; totalMinor: string }> {
   const period = decideMonthlySpendPeriod(monthYear, now);
   if (period.kind === 'refuseFutureMonth')
     throw ApiError.of(
@@ -47,5 +86,8 @@ export async function getAccountMonthlySpend(
       `MonthYear: ${period.month} is a future month; the current month is ${period.currentMonth}.`,
     );
   const account = await accountForRead(knex, p, accountId);
-  return { account, totalMinor: await spendTotalMinor(knex, accountId, period.from, period.to) };
+  return {
+    currency: account.currency.trim(),
+    totalMinor: await spendTotalMinor(knex, accountId, period.from, period.to),
+  };
 }

@@ -10,6 +10,8 @@ import {
 } from '../repositories/sign-in-failures.ts';
 import { limitKeys, signInWaitMs, type LimitKey, type LimitKeys, type SignInLimit } from '../rules/sign-in-limit.ts';
 
+export { waitSeconds, type LimitKeys, type SignInLimit } from '../rules/sign-in-limit.ts';
+
 /** Milliseconds to wait before a sign-in on these keys is tried at all; 0 = go ahead. */
 export async function signInWait(knex: Knex, k: LimitKeys, limit: SignInLimit, wallNow: Date): Promise<number> {
   if (limit.maxFailures <= 0) return 0;

@@ -6,16 +6,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import { AdApiError, ApiError, ClientMessageError, problem } from '../errors.ts';
-import { BodyTooLargeError, ClientAbortedError, decodeUtf8, readBody } from '../http/body.ts';
+import { BodyTooLargeError, ClientAbortedError, decodeUtf8, readBody } from '../request-body.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { NS, operationDef, wrapperFields } from '../schema/index.ts';
 import { ADDRESS_PLACEHOLDER } from '../schema/wsdl.ts';
 import { DEFAULT_SIGN_IN_LIMIT } from '../config.ts';
-import { databaseTimeout } from '../repositories/db.ts';
-import type { SignInLimit } from '../rules/sign-in-limit.ts';
 import { authenticateLimited, type Principal } from '../services/auth.ts';
-import { createSignInLimiter } from '../services/sign-in-limit.ts';
+import { databaseTimeout } from '../services/database.ts';
+import { createSignInLimiter, type SignInLimit } from '../services/sign-in-limit.ts';
 import {
   adApiFault,
   apiFault,

@@ -1,7 +1,7 @@
 // How the page writes money, dates, remaining time and coupon codes. Money goes from exact minor units to decimal
 // text (src/money.ts) and only then to Intl, which formats decimal strings without binary floating point.
 import { fromMinor } from '../money.ts';
-import { DAY_MS } from '../rules/index.ts';
+import { DAY_MS } from '../datetime.ts';
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
@@ -38,10 +38,6 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
 /** "1 Jun 2099, 00:00 UTC". */
 export function dateTime(ms: number): string {
   return `${dateTimeFormat.format(new Date(ms))} UTC`;
-}
-
-export function isoDate(ms: number): string {
-  return new Date(ms).toISOString();
 }
 
 /** Whole days left, rounded up, so an offer of 30 days shows "30 days left" right after redemption. */

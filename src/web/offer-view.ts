@@ -1,9 +1,7 @@
 // What the page says about each offer: a pure function of the offers (as of the service clock), the accounts and
 // `now`. Status wording follows Microsoft's promotional-offer statuses; the progress bars follow TikTok's
 // threshold tracker (qualifying spend against the threshold) and coupon card (credit used, valid dates).
-import type { Offer, OfferStatus } from '../rules/index.ts';
-import type { DbAccountRow, Role } from '../repositories/tables.ts';
-import type { CouponInfo } from '../services/coupon-info.ts';
+import type { AccountSummary, CouponInfo, Offer, OfferStatus, Role } from '../services/offers-page.ts';
 import { codeTail, dateTime, daysLeftText, decimal, money, percentText } from './format.ts';
 
 export const STATUS_LABEL: Readonly<Record<OfferStatus, string>> = {
@@ -104,7 +102,7 @@ function tailOf(o: Offer): string {
   return codeTail(o.couponCode).tail;
 }
 
-function nextStep(o: Offer, cur: string, all: readonly Offer[], now: number): string {
+function nextStep(o: Offer, cur: string, all: readonly Offer[]): string {
   const t = o.terms;
   const expires = o.expiresAt === null ? '' : ` on ${dateTime(o.expiresAt)}`;
   const unlessExpired = o.expiresAt === null ? '' : `, unless it expires first (${dateTime(o.expiresAt)})`;
@@ -141,7 +139,8 @@ function nextStep(o: Offer, cur: string, all: readonly Offer[], now: number): st
         `active${unlessExpired}.${unlock}`
       );
     case 'PendingRedemption':
-      return `Redeem it on this account to start it${o.expiresAt !== null && o.expiresAt > now ? ` before${expires}` : ''}.`;
+      // The engine ends a claim at its expiry, so a claim still pending redemption has not reached it.
+      return `Redeem it on this account to start it${o.expiresAt !== null ? ` before${expires}` : ''}.`;
     case 'Depleted':
       return 'Nothing more: new ad spend goes to your next offer, if any, or to your payment method.';
     case 'Expired':
@@ -177,7 +176,7 @@ function card(e: Entry, className: string, cur: string, all: readonly Offer[], n
             (o.forfeited > 0 ? `${money(o.forfeited, cur)} forfeited` : `${money(o.balance, cur)} left`),
         }
       : null;
-  const live = o.status !== 'Depleted' && o.status !== 'Expired' && o.status !== 'Revoked';
+  const live = !e.info.final;
   const facts: [string, string, string | null][] = [
     ['Amount', money(t.amount, cur), null],
     ['Balance', money(o.balance, cur), null],
@@ -200,7 +199,7 @@ function card(e: Entry, className: string, cur: string, all: readonly Offer[], n
     facts,
     earning,
     used,
-    next: nextStep(o, cur, all, now),
+    next: nextStep(o, cur, all),
     redeemNow: o.status === 'PendingRedemption',
   };
 }
@@ -211,22 +210,22 @@ export function canRedeem(role: Role): boolean {
 
 /** Every account of the user's customer with its offers, current ones first. */
 export function accountViews(
-  accounts: readonly DbAccountRow[],
+  accounts: readonly AccountSummary[],
   infos: readonly CouponInfo[],
   classNames: ReadonlyMap<string, string>,
   role: Role,
   now: number,
 ): AccountView[] {
   return accounts.map((a) => {
-    const cur = a.currency.trim();
+    const cur = a.currency;
     const entries: Entry[] = [];
-    for (const info of infos) if (info.row.account_id === a.id && info.offer) entries.push({ info, offer: info.offer });
+    for (const info of infos) if (info.accountId === a.id && info.offer) entries.push({ info, offer: info.offer });
     const all = entries.map((e) => e.offer);
     return {
       id: a.id,
       number: a.number,
       currency: cur,
-      hasPaymentMethod: a.payment_method_added_at !== null,
+      hasPaymentMethod: a.hasPaymentMethod,
       canRedeem: canRedeem(role),
       offers: sortEntries(entries).map((e) => card(e, classNames.get(e.offer.couponId) ?? 'Coupon', cur, all, now)),
     };

@@ -1,6 +1,6 @@
 // The page templates: plain server-rendered HTML that works without JavaScript. Every dynamic value passes
 // through the escaping `html` template (html.ts).
-import type { OfferStatus } from '../rules/index.ts';
+import type { OfferStatus } from '../services/offers-page.ts';
 import { html, when, type SafeHtml } from './html.ts';
 import type { AccountView, Bar, OfferCard } from './offer-view.ts';
 import { STATUS_HELP, STATUS_LABEL, STATUS_MARK } from './offer-view.ts';

@@ -2,11 +2,14 @@
 // authentication), with the page's defaults for callers that have no configuration at hand.
 import type { Knex } from 'knex';
 import { DEFAULT_SIGN_IN_LIMIT } from '../config.ts';
-import type { LimitKeys, SignInLimit } from '../rules/sign-in-limit.ts';
-import { recordSignInFailure as record, signInWait } from '../services/sign-in-limit.ts';
+import {
+  recordSignInFailure as record,
+  signInWait,
+  type LimitKeys,
+  type SignInLimit,
+} from '../services/sign-in-limit.ts';
 
-export { clearUsernameFailures } from '../services/sign-in-limit.ts';
-export type { LimitKeys } from '../rules/sign-in-limit.ts';
+export { clearUsernameFailures, type LimitKeys } from '../services/sign-in-limit.ts';
 export const MAX_FAILURES = DEFAULT_SIGN_IN_LIMIT.maxFailures;
 export const WINDOW_MS = DEFAULT_SIGN_IN_LIMIT.windowMs;
 

@@ -2,13 +2,9 @@
 // words (the code number stays in brackets for support).
 import type { Knex } from 'knex';
 import { AdApiError, ApiError } from '../errors.ts';
-import { T } from '../repositories/tables.ts';
 import type { Principal } from '../services/auth.ts';
-import { offersAsOf } from '../services/account-events.ts';
-import { normalizeCode } from '../services/coupon-codes.ts';
-import { redeemCoupon } from '../services/redeem-coupon.ts';
+import { claimedCodeFor, redeemForPage, type PageRedemption } from '../services/offers-page.ts';
 import { codeTail, dateTime, money } from './format.ts';
-import { claimedCode } from './queries.ts';
 import type { Flash } from './sessions.ts';
 
 const PLAIN: Readonly<Record<number, string>> = {
@@ -50,32 +46,27 @@ export async function redeemFromPage(knex: Knex, p: Principal, form: RedeemForm,
   if (!ID.test(accountId)) return fail('Choose an account to redeem the code on.');
   let code = form.code;
   if (form.couponId !== null) {
-    code = ID.test(form.couponId) ? await claimedCode(knex, form.couponId, accountId, p.customerId) : null;
+    code = ID.test(form.couponId) ? await claimedCodeFor(knex, p, form.couponId, accountId) : null;
     if (code === null) return fail('That offer is no longer waiting to be redeemed. Reload the page to see it.');
   }
   if (code === null || code.trim() === '') return fail('Enter a coupon code first.');
-  let redemptionDate: Date;
+  let done: PageRedemption;
   try {
-    ({ redemptionDate } = await redeemCoupon(knex, p, { accountId, couponCode: code }, now));
+    done = await redeemForPage(knex, p, { accountId, couponCode: code }, now);
   } catch (e) {
     if (e instanceof ApiError || e instanceof AdApiError) return fail(redeemErrorText(e));
     throw e;
   }
-  const normalized = normalizeCode(code);
-  const tail = codeTail(normalized).tail;
-  const account = (await knex(T.accounts).where({ id: accountId }).first('number', 'currency')) as {
-    number: string;
-    currency: string;
-  };
-  if (redemptionDate.getTime() < now.getTime())
+  const tail = codeTail(done.code).tail;
+  if (done.redemptionDate.getTime() < now.getTime())
     return {
       kind: 'ok',
       accountId,
-      text: `The code ending ${tail} was already redeemed on account ${account.number} on ${dateTime(redemptionDate.getTime())}.`,
+      text: `The code ending ${tail} was already redeemed on account ${done.accountNumber} on ${dateTime(done.redemptionDate.getTime())}.`,
     };
-  const offer = [...(await offersAsOf(knex, [accountId], now)).values()].find((o) => o.couponCode === normalized);
-  const head = `Code ending ${tail} redeemed on account ${account.number}.`;
-  const cur = account.currency.trim();
+  const offer = done.offer;
+  const head = `Code ending ${tail} redeemed on account ${done.accountNumber}.`;
+  const cur = done.currency;
   let tailText = '';
   if (offer)
     switch (offer.status) {

@@ -6,17 +6,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import { AdApiError } from '../errors.ts';
-import { BodyTooLargeError, decodeUtf8, readBody } from '../http/body.ts';
+import { BodyTooLargeError, decodeUtf8, readBody } from '../request-body.ts';
 import type { Logger } from '../log.ts';
 import type { Principal } from '../services/auth.ts';
-import { getCouponInfo } from '../services/coupon-info.ts';
+import { offersOverview } from '../services/offers-page.ts';
 import type { SafeHtml } from './html.ts';
 import { accountViews } from './offer-view.ts';
 import { CSS_PATH, messagePage, offersPage, signInPage } from './pages.ts';
-import { accountsOf, classNames, whoIs } from './queries.ts';
 import { DEFAULT_SIGN_IN_LIMIT } from '../config.ts';
-import { waitSeconds, type SignInLimit } from '../rules/sign-in-limit.ts';
-import { clearUsernameFailures, recordSignInFailure, signInWait } from '../services/sign-in-limit.ts';
+import {
+  clearUsernameFailures,
+  recordSignInFailure,
+  signInWait,
+  waitSeconds,
+  type SignInLimit,
+} from '../services/sign-in-limit.ts';
 import { redeemFromPage } from './redeem.ts';
 import {
   createSession,
@@ -147,13 +151,7 @@ async function showPage(deps: WebDeps, req: IncomingMessage, res: ServerResponse
   }
   if (!session.user) return sendHtml(deps, res, 200, signInPage({ csrf: csrfToken(session.id), flash: session.flash }));
   const p = principalOf(session.user);
-  const { who, customerName } = await whoIs(knex, p.userId);
-  const accounts = await accountsOf(knex, p.customerId);
-  const infos = await getCouponInfo(knex, p, p.customerId, now);
-  const names = await classNames(
-    knex,
-    infos.map((i) => i.row.coupon_id),
-  );
+  const { who, customerName, accounts, coupons, classNames } = await offersOverview(knex, p, now);
   sendHtml(
     deps,
     res,
@@ -164,7 +162,7 @@ async function showPage(deps: WebDeps, req: IncomingMessage, res: ServerResponse
       customerName,
       now: now.getTime(),
       testClock: deps.clock.adjustable,
-      accounts: accountViews(accounts, infos, names, p.role, now.getTime()),
+      accounts: accountViews(accounts, coupons, classNames, p.role, now.getTime()),
       flash: session.flash,
     }),
   );

@@ -1,6 +1,5 @@
 // SearchCoupons: request → service → Coupon values. What the user may not see is already removed by the service.
-import { fromMinor } from '../../money.ts';
-import { trimDecimal } from '../../repositories/tables.ts';
+import { fromMinor, trimDecimal } from '../../money.ts';
 import {
   searchCoupons,
   type FoundCoupon,

@@ -1,13 +1,13 @@
-// The HTTP server: routes to the SOAP endpoint, the operator API and the health and metrics endpoints, and
-// drains in-flight requests on close.
+// The HTTP router beside app.ts: routes to the SOAP endpoint, the operator API, the offers page and the health and
+// metrics endpoints, and drains in-flight requests on close. Only app.ts imports it.
 import { createServer, type Server } from 'node:http';
 import type { Knex } from 'knex';
-import { createAdminApi, type AdminDeps } from '../admin/api.ts';
-import type { Logger } from '../log.ts';
-import { ClientAbortedError } from './body.ts';
-import type { Metrics } from '../metrics.ts';
-import { createSoapEndpoint, SERVICE_PATH, type SoapDeps } from '../soap/endpoint.ts';
-import { handleOffers } from '../web/routes.ts';
+import { createAdminApi, type AdminDeps } from './admin/api.ts';
+import type { Logger } from './log.ts';
+import { ClientAbortedError } from './request-body.ts';
+import type { Metrics } from './metrics.ts';
+import { createSoapEndpoint, SERVICE_PATH, type SoapDeps } from './soap/endpoint.ts';
+import { handleOffers } from './web/routes.ts';
 
 export interface AppDeps extends SoapDeps, AdminDeps {
   readonly knex: Knex;

@@ -1,0 +1,136 @@
+// The folder rules of src/ (README "How it is built"), read from the import statements of every source file, so a
+// handler that reaches into a repository or a rule that reads the clock fails here rather than in review. The
+// folder import graph is printed with the result.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const ROOT = '(root)';
+
+interface Import {
+  readonly file: string;
+  /** Folder under src/ of the importing file, or (root) for a file directly under src/. */
+  readonly from: string;
+  /** The module as written ('knex', 'node:fs', './x.ts'). */
+  readonly spec: string;
+  /** For a relative import: the folder under src/ it lands in, or (root) and the file name. */
+  readonly toFolder: string | null;
+  readonly toFile: string | null;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
+}
+
+const folderOf = (rel: string): string => (rel.includes('/') ? rel.split('/')[0]! : ROOT);
+
+// Static imports and re-exports (`import … from '…'`, `export … from '…'`, side-effect `import '…'`) and dynamic
+// `import('…')`; comments are removed first so a quoted path in prose is not an import.
+const STATIC = /(?:^|[;\n])\s*(?:import|export)\s+(?:type\s+)?(?:[^;'"]*?\sfrom\s+)?['"]([^'"]+)['"]/g;
+const DYNAMIC = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function importsOf(file: string): Import[] {
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
+  const rel = path.relative(SRC, file).split(path.sep).join('/');
+  const specs = [...text.matchAll(STATIC), ...text.matchAll(DYNAMIC)].map((m) => m[1]!);
+  return specs.map((spec) => {
+    if (!spec.startsWith('.')) return { file: rel, from: folderOf(rel), spec, toFolder: null, toFile: null };
+    const target = path
+      .relative(SRC, path.resolve(path.dirname(file), spec))
+      .split(path.sep)
+      .join('/');
+    return { file: rel, from: folderOf(rel), spec, toFolder: folderOf(target), toFile: target };
+  });
+}
+
+const ALL = sourceFiles(SRC).flatMap(importsOf);
+const CROSS = ALL.filter((i) => i.toFolder !== null && i.toFolder !== i.from);
+
+/** Root modules that entry points may use: no I/O of their own beyond what they are for, no business rules. */
+const ROOT_LEAVES = new Set([
+  'errors.ts',
+  'money.ts',
+  'datetime.ts',
+  'log.ts',
+  'clock.ts',
+  'config.ts',
+  'metrics.ts',
+  'secrets.ts',
+  'request-body.ts',
+]);
+/** Root modules with no I/O at all, which rules may use. */
+const PURE_ROOT = new Set(['errors.ts', 'money.ts', 'datetime.ts']);
+/** The composition: the only files that may import the entry-point folders (soap, web, admin). */
+const COMPOSITION = new Set(['main.ts', 'app.ts', 'server.ts']);
+
+const show = (list: readonly Import[]): string[] => list.map((i) => `${i.file} → ${i.spec}`);
+
+describe('folder rules of src/', () => {
+  before(() => {
+    const counts = new Map<string, number>();
+    for (const i of CROSS) counts.set(`${i.from} → ${i.toFolder}`, (counts.get(`${i.from} → ${i.toFolder}`) ?? 0) + 1);
+    const lines = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([edge, n]) => `      ${edge} (${n})`);
+    console.log(
+      `    folder import graph (importing folder → imported folder, import statements):\n${lines.join('\n')}`,
+    );
+  });
+
+  it('finds the imports it checks (the reader is not blind)', () => {
+    expect(CROSS.some((i) => i.from === 'soap' && i.toFolder === 'services')).to.equal(true);
+    expect(CROSS.some((i) => i.from === 'services' && i.toFolder === 'repositories')).to.equal(true);
+    expect(ALL.some((i) => i.from === 'repositories' && i.spec === 'knex')).to.equal(true);
+  });
+
+  it('soap and web import only services, schema and the root leaf modules', () => {
+    const bad = CROSS.filter(
+      (i) =>
+        (i.from === 'soap' || i.from === 'web') &&
+        !(i.toFolder === 'services' || i.toFolder === 'schema') &&
+        !(i.toFolder === ROOT && ROOT_LEAVES.has(i.toFile!)),
+    );
+    expect(show(bad)).to.deep.equal([]);
+  });
+
+  it('rules import nothing but rules and root modules without I/O: no Knex, no file system, no network', () => {
+    const bad = ALL.filter(
+      (i) =>
+        i.from === 'rules' &&
+        (i.toFolder === null
+          ? i.spec !== 'node:crypto'
+          : i.toFolder !== 'rules' && !(i.toFolder === ROOT && PURE_ROOT.has(i.toFile!))),
+    );
+    expect(show(bad)).to.deep.equal([]);
+  });
+
+  it('nothing imports soap, web or admin except the composition (main.ts, app.ts, server.ts)', () => {
+    const bad = CROSS.filter(
+      (i) =>
+        (i.toFolder === 'soap' || i.toFolder === 'web' || i.toFolder === 'admin') &&
+        !(i.from === ROOT && COMPOSITION.has(i.file)),
+    );
+    expect(show(bad)).to.deep.equal([]);
+  });
+
+  it('services, repositories, rules and mail never import the entry points or the composition', () => {
+    const lower = new Set(['services', 'repositories', 'rules', 'mail', 'schema']);
+    const bad = CROSS.filter(
+      (i) =>
+        lower.has(i.from) &&
+        (['soap', 'web', 'admin'].includes(i.toFolder!) || (i.toFolder === ROOT && COMPOSITION.has(i.toFile!))),
+    );
+    expect(show(bad)).to.deep.equal([]);
+  });
+
+  it('the root leaf modules import no folder but rules (the clock decides its moves there)', () => {
+    const bad = CROSS.filter(
+      (i) => i.from === ROOT && ROOT_LEAVES.has(i.file) && !(i.file === 'clock.ts' && i.toFolder === 'rules'),
+    );
+    expect(show(bad)).to.deep.equal([]);
+  });
+});
