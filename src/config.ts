@@ -46,7 +46,7 @@ export interface Config {
    * the database pool; 0 = no cap). Further calls wait in line up to CUSTOMER_WAIT_MS, then get code 117.
    */
   readonly maxConcurrentPerCustomer?: number;
-  /** How long a customer's call over its cap waits for a slot before code 117 (CUSTOMER_WAIT_MS, default 2000). */
+  /** How long a customer's call over its cap waits for a slot before code 117 (CUSTOMER_WAIT_MS, default 10000: a burst of one customer queues rather than fails). */
   readonly customerWaitMs?: number;
   // Guessing credentials (SOAP and the /offers sign-in share one limiter, counted in PostgreSQL).
   /** Failed sign-ins per user name and per client address within the window before code 117 / HTTP 429
@@ -102,7 +102,7 @@ export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60_000;
 export const DB_POOL_MAX = 10;
 /** Half the pool: a customer flooding an instance leaves the other half to everyone else. */
 export const defaultMaxConcurrentPerCustomer = (poolMax: number): number => Math.max(1, Math.floor(poolMax / 2));
-export const DEFAULT_CUSTOMER_WAIT_MS = 2000;
+export const DEFAULT_CUSTOMER_WAIT_MS = 10_000;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

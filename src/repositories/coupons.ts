@@ -45,6 +45,9 @@ export async function lockCustomerIsNew(tx: Knex.Transaction, customerId: string
   return !rows[0]!.used;
 }
 
+/** A coupon c's class as k, read by primary key (OFFSET 0 keeps the planner from turning it into a join). */
+const CLASS_BY_KEY = `CROSS JOIN LATERAL (SELECT k.feature_id, k.expiration_date FROM ${T.classes} k WHERE k.id = c.class_id OFFSET 0) k`;
+
 /** The coupons of a feature that the account claimed or redeemed, with their class's ExpirationDate. */
 export async function featureCouponsOf(
   db: Knex,
@@ -52,14 +55,15 @@ export async function featureCouponsOf(
   featureId: number,
 ): Promise<{ coupon: CouponFacts; cls: Pick<ClassFacts, 'expirationDate'> }[]> {
   // One branch per index from the account (claimed, redeemed): an OR would let the planner start from the
-  // feature's classes and walk every coupon of them, whoever holds them.
+  // feature's classes and walk every coupon of them, whoever holds them. Each coupon's class is looked up by its
+  // key (a plain join may hash every tenant's classes).
   const { rows } = (await db.raw(
     `SELECT c.*, k.expiration_date AS k_expiration_date
-       FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
+       FROM ${T.coupons} c ${CLASS_BY_KEY}
       WHERE c.claimed_account_id = ? AND k.feature_id = ?
      UNION ALL
      SELECT c.*, k.expiration_date AS k_expiration_date
-       FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id
+       FROM ${T.coupons} c ${CLASS_BY_KEY}
       WHERE c.redeemed_account_id = ? AND k.feature_id = ? AND c.claimed_account_id IS DISTINCT FROM ?`,
     [accountId, featureId, accountId, featureId, accountId],
   )) as { rows: (DbCouponRow & { k_expiration_date: Date | null })[] };
