@@ -22,11 +22,10 @@ import {
   type World,
 } from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
+import { expectClientFault, headersOf, list, resultOf, type Rec } from '../support/soap.ts';
 
 const NOW = '2030-01-01T00:00:00.000Z';
-const API_FAULT = '{https://bingads.microsoft.com/Billing/v13}ApiFault';
 
-type Rec = Record<string, unknown>;
 type Caller = (endpoint: string, op: string, headers: SoapHeaders, body?: unknown) => Promise<ClientOutcome>;
 const CLIENTS: readonly (readonly [string, Caller])[] = [
   ['zeep', callZeep],
@@ -34,21 +33,11 @@ const CLIENTS: readonly (readonly [string, Caller])[] = [
   ['node-soap', callNodeSoap],
 ];
 
-const headersOf = (u: { authenticationToken: string; developerToken: string }): SoapHeaders => ({
-  AuthenticationToken: u.authenticationToken,
-  DeveloperToken: u.developerToken,
-});
-/** A list as any client shapes it: an array, one object (PHP's single item), or nothing (nil, absent, zeep's empty). */
-const list = (v: unknown): Rec[] => (Array.isArray(v) ? (v as Rec[]) : v === null || v === undefined ? [] : [v as Rec]);
 const iso = (v: unknown): string => new Date(v as string).toISOString();
 /** A nil or absent complex element (zeep shows one as an object whose fields are all null). */
 const isAbsent = (v: unknown): boolean =>
   v === null || v === undefined || Object.values(v as Rec).every((x) => x === null);
 
-function resultOf(out: ClientOutcome): Rec {
-  expect(out.kind, JSON.stringify(out)).to.equal('result');
-  return (out as { result: Rec }).result ?? {};
-}
 /** PartialErrors (ArrayOfArrayOfOperationError): the codes of each request index, [] for a success. */
 const partialCodes = (r: Rec): number[][] =>
   list((r.PartialErrors as Rec | null | undefined)?.ArrayOfOperationError).map((inner) =>
@@ -62,13 +51,6 @@ const claimedDates = (r: Rec): [string, string][] =>
     String(kv.Key),
     iso(kv.Value),
   ]);
-
-function expectFault(out: ClientOutcome, code: number, root = API_FAULT): void {
-  expect(out.kind, JSON.stringify(out)).to.equal('fault');
-  if (out.kind !== 'fault') return;
-  expect(out.codes).to.deep.equal([code]);
-  expect(out.detailRoot).to.be.oneOf([root, root.replace(/^\{[^}]*\}/, '')]);
-}
 
 describe('Claims: feature-adoption coupons over SOAP', function () {
   this.timeout(180_000);
@@ -179,7 +161,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
         expect(String(pending.AccountId)).to.equal(w.accountId);
 
         // Another account of the same customer is refused; the claiming account completes the claim.
-        expectFault(await redeem(w.user, other.id, code), 4513);
+        expectClientFault(await redeem(w.user, other.id, code), 4513);
         const redeemed = resultOf(await redeem(w.user, w.accountId, code));
         const active = await couponInfo(w, code);
         expect(active.Status).to.equal(1);
@@ -314,7 +296,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
       resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));
       await t.admin('/admin/clock', { set: '2030-03-01T00:00:00Z' });
       expect((await couponInfo(w, codes[0]!)).Status).to.equal(3);
-      expectFault(await redeem(w.user, w.accountId, codes[0]!), 4504);
+      expectClientFault(await redeem(w.user, w.accountId, codes[0]!), 4504);
     });
 
     it('a claim reserves the coupon: after its EndDate the claiming account still redeems it until ExpirationDate', async () => {
@@ -343,7 +325,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
       const { w, codes } = await featureWorld(1, { end: '2030-01-15T00:00:00Z', expires: '2030-06-01T00:00:00Z' });
       await t.admin('/admin/clock', { set: '2030-02-01T00:00:00Z' });
 
-      expectFault(await redeem(w.user, w.accountId, codes[0]!), 4503);
+      expectClientFault(await redeem(w.user, w.accountId, codes[0]!), 4503);
     });
 
     it('a claim that expired unredeemed ends: the offer reads Expired and the account may claim another coupon of the feature', async () => {
@@ -412,7 +394,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
       it(`${client}: a ViewOnly user gets an ApiFault 1001; a Standard user may claim`, async () => {
         const { w, codes } = await featureWorld(1);
         const viewer = await makeUser(t, w.customerId, { role: 'ViewOnly' });
-        expectFault(await claim(call, viewer, [[w.accountId, codes[0]!]]), 1001);
+        expectClientFault(await claim(call, viewer, [[w.accountId, codes[0]!]]), 1001);
         const standard = await makeUser(t, w.customerId, { role: 'Standard' });
         expect(claimedDates(resultOf(await claim(call, standard, [[w.accountId, codes[0]!]])))).to.have.length(1);
       });
@@ -498,7 +480,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
     for (const [what, body, code] of faults) {
       it(`${what} is an ApiFault ${code} (the response has no OperationErrors)`, async () => {
         const w = await makeWorld(t);
-        expectFault(
+        expectClientFault(
           await callZeep(t.endpoint, 'CheckFeatureAdoptionCouponEligibility', headersOf(w.user), body(w)),
           code,
         );
@@ -533,7 +515,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
         expect(await claimedBy(codes)).to.deep.equal([w.accountId, a2.id]);
         // Distributed coupons are ordinary claims: PendingRedemption, redeemable by their account only.
         expect((await couponInfo(w, codes[1]!)).Status).to.equal(6);
-        expectFault(await redeem(w.user, a3.id, codes[1]!), 4513);
+        expectClientFault(await redeem(w.user, a3.id, codes[1]!), 4513);
         resultOf(await redeem(w.user, a2.id, codes[1]!));
       });
 
@@ -545,7 +527,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
           ClassName: className,
           SendNotification: false,
         });
-        expectFault(out, 1001);
+        expectClientFault(out, 1001);
         expect(await claimedBy(codes)).to.deep.equal([null]);
       });
     }

@@ -2,34 +2,15 @@
 // DispatchCoupons that no other suite covered (docs/documented-rules.md lists every rule and its test): the month
 // handling of GetAccountMonthlySpend, the fields of CouponInfoData, and requests without a required element.
 import { expect } from 'chai';
-import { callNodeSoap, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
+import { callNodeSoap, callZeep, type ClientOutcome } from '../support/clients.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
 import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
 import { expectFault as expectRawFault } from '../support/hostile.ts';
+import { expectClientFault, headersOf, resultOf, type Rec } from '../support/soap.ts';
 
 const NOW = '2030-01-20T12:00:00.000Z';
-const API_FAULT = '{https://bingads.microsoft.com/Billing/v13}ApiFault';
 
-type Rec = Record<string, unknown>;
-
-const headersOf = (u: World['user']): SoapHeaders => ({
-  AuthenticationToken: u.authenticationToken,
-  DeveloperToken: u.developerToken,
-});
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
-
-function resultOf(out: ClientOutcome): Rec {
-  expect(out.kind, JSON.stringify(out)).to.equal('result');
-  return (out as { result: Rec }).result;
-}
-
-function expectApiFault(out: ClientOutcome, code: number): void {
-  expect(out.kind, JSON.stringify(out)).to.equal('fault');
-  if (out.kind !== 'fault') return;
-  expect(out.codes).to.deep.equal([code]);
-  // node-soap drops namespaces: only the local name is comparable there.
-  expect(out.detailRoot).to.be.oneOf([API_FAULT, 'ApiFault']);
-}
 
 describe('documented rules of the operations, as a client sees them', function () {
   this.timeout(120000);
@@ -92,8 +73,8 @@ describe('documented rules of the operations, as a client sees them', function (
       const w = await worldWithSpend();
 
       for (const monthYear of ['2030-02-01T00:00:00Z', '2031-01-01T00:00:00Z']) {
-        expectApiFault(await monthly(w, monthYear), 201);
-        expectApiFault(await monthly(w, monthYear, 'node-soap'), 201);
+        expectClientFault(await monthly(w, monthYear), 201);
+        expectClientFault(await monthly(w, monthYear, 'node-soap'), 201);
       }
       const res = await raw(
         w,
@@ -110,7 +91,7 @@ describe('documented rules of the operations, as a client sees them', function (
       // 00:30 on 1 February at UTC+01:00 is 23:30 on 31 January in UTC: the current month.
       expect(await amount(w, '2030-02-01T00:30:00+01:00')).to.equal(3.75);
       // 23:30 on 31 January at UTC-01:00 is 00:30 on 1 February in UTC: a future month.
-      expectApiFault(await monthly(w, '2030-01-31T23:30:00-01:00'), 201);
+      expectClientFault(await monthly(w, '2030-01-31T23:30:00-01:00'), 201);
     });
 
     it('the current month counts spend up to now only, even spend recorded for a later moment', async () => {
@@ -128,8 +109,8 @@ describe('documented rules of the operations, as a client sees them', function (
     it('a future month is refused before the account is looked up: an unknown account is 201 then, 2108 for this month', async () => {
       const w = await makeWorld(t);
 
-      expectApiFault(await monthly({ ...w, accountId: '999999999' }, '2030-03-01T00:00:00Z'), 201);
-      expectApiFault(await monthly({ ...w, accountId: '999999999' }, '2030-01-01T00:00:00Z'), 2108);
+      expectClientFault(await monthly({ ...w, accountId: '999999999' }, '2030-03-01T00:00:00Z'), 201);
+      expectClientFault(await monthly({ ...w, accountId: '999999999' }, '2030-01-01T00:00:00Z'), 2108);
     });
 
     it('a year and month alone ("2030-01", as the page allows) answers what a full date of that month does', async () => {

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { callNodeSoap, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
+import { callNodeSoap, callZeep, type ClientOutcome } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import {
   customerIdPredicate,
@@ -16,6 +16,7 @@ import {
   type World,
 } from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
+import { expectFaultCode, headersOf, list, resultOf, type Rec } from '../support/soap.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -23,7 +24,6 @@ const NOW = '2030-01-01T00:00:00.000Z';
 const DAY = 86_400_000;
 
 type Client = 'zeep' | 'node-soap';
-type Rec = Record<string, unknown>;
 
 interface OfferLine {
   couponCode: string;
@@ -49,22 +49,6 @@ interface Info {
 
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const headersOf = (u: World['user']): SoapHeaders => ({
-  AuthenticationToken: u.authenticationToken,
-  DeveloperToken: u.developerToken,
-});
-/** zeep and node-soap give a list; a single item may come as an object. */
-const items = (v: unknown): Rec[] => (Array.isArray(v) ? (v as Rec[]) : v ? [v as Rec] : []);
-
-function resultOf<R>(out: ClientOutcome<R>): R {
-  expect(out.kind, JSON.stringify(out)).to.equal('result');
-  return (out as { result: R }).result;
-}
-
-function expectFault(out: ClientOutcome, code: number): void {
-  expect(out.kind, JSON.stringify(out)).to.equal('fault');
-  if (out.kind === 'fault') expect(out.codes).to.deep.equal([code]);
-}
 
 describe('the life of a redeemed coupon, as users and operators see it', function () {
   this.timeout(300000);
@@ -122,14 +106,14 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
       client === 'zeep'
         ? await callZeep(t.endpoint, 'GetCouponInfo', headersOf(w.user), { CustomerId: Number(w.customerId) })
         : await callNodeSoap(t.endpoint, 'GetCouponInfo', headersOf(w.user), { CustomerId: w.customerId });
-    const list = items(((resultOf(out) as Rec).CouponInfoData as Rec | null)?.CouponInfoData);
+    const infos = list(((resultOf(out) as Rec).CouponInfoData as Rec | null)?.CouponInfoData);
     const codes = (await t.db.knex('coupons').whereIn(
       'id',
-      list.map((i) => String(i.CouponId)),
+      infos.map((i) => String(i.CouponId)),
     )) as { id: string; code: string }[];
     const codeOf = new Map(codes.map((c) => [String(c.id), c.code]));
     return new Map(
-      list.map((i) => [
+      infos.map((i) => [
         codeOf.get(String(i.CouponId))!,
         {
           status: Number(i.Status),
@@ -156,7 +140,7 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
       client === 'zeep'
         ? await callZeep(t.endpoint, 'SearchCoupons', headersOf(w.user), body)
         : await callNodeSoap(t.endpoint, 'SearchCoupons', headersOf(w.user), body);
-    const [coupon] = items(((resultOf(out) as Rec).Coupons as Rec).Coupon);
+    const [coupon] = list(((resultOf(out) as Rec).Coupons as Rec).Coupon);
     const info = (coupon?.RedemptionInfo ?? null) as Rec | null;
     // zeep shows a nil complex element as an object whose fields are all null.
     return info && Object.values(info).some((v) => v !== null) ? info : null;
@@ -521,11 +505,11 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
           MonthYear: '2030-01-01T00:00:00Z',
         });
 
-      expectFault(await ask(999999), 2108);
+      expectFaultCode(await ask(999999), 2108);
       const denied = await ask(Number(other.accountId));
-      expectFault(denied, 106);
+      expectFaultCode(denied, 106);
       expect((denied as { detailRoot: string }).detailRoot).to.equal('{https://adapi.microsoft.com}AdApiFaultDetail');
-      expectFault(
+      expectFaultCode(
         await callNodeSoap(t.endpoint, 'GetAccountMonthlySpend', headersOf(w.user), {
           AccountId: other.accountId,
           MonthYear: '2030-01-01T00:00:00Z',

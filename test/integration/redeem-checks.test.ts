@@ -1,7 +1,7 @@
 // RedeemCoupon over real SOAP clients built from the official WSDL (zeep for most calls, node-soap for some):
 // every check of SPEC §4 with its code, in the stated order, against a service with the test clock.
 import { expect } from 'chai';
-import { callNodeSoap, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
+import { callNodeSoap, callZeep, type ClientOutcome } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import {
   customerIdPredicate,
@@ -14,20 +14,14 @@ import {
   mint,
   type World,
 } from '../support/factories.ts';
+import { ADAPI_FAULT, expectClientFault, headersOf, type Rec } from '../support/soap.ts';
 
 /** The simulated "now" every test starts from (the test clock is shared through the suite's database). */
 const NOW = '2030-01-01T00:00:00.000Z';
-const ADAPI_FAULT = '{https://adapi.microsoft.com}AdApiFaultDetail';
-const API_FAULT = '{https://bingads.microsoft.com/Billing/v13}ApiFault';
 
 type Client = 'zeep' | 'node-soap';
-type Rec = Record<string, unknown>;
 
 const iso = (v: unknown): string => new Date(v as string).toISOString();
-const headersOf = (u: { authenticationToken: string; developerToken: string }): SoapHeaders => ({
-  AuthenticationToken: u.authenticationToken,
-  DeveloperToken: u.developerToken,
-});
 
 describe('RedeemCoupon checks a coupon and an account in the order of the specification', function () {
   this.timeout(120000);
@@ -74,14 +68,6 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     const out = await redeem(user, accountId, code, client);
     expect(out.kind, JSON.stringify(out)).to.equal('result');
     return iso((out as { result: { RedemptionDate: string } }).result.RedemptionDate);
-  }
-
-  function expectFault(out: ClientOutcome, code: number, root: string = API_FAULT): void {
-    expect(out.kind, JSON.stringify(out)).to.equal('fault');
-    if (out.kind !== 'fault') return;
-    expect(out.codes).to.deep.equal([code]);
-    // node-soap drops namespaces: only the local name is comparable there.
-    expect(out.detailRoot).to.be.oneOf([root, root.replace(/^\{[^}]*\}/, '')]);
   }
 
   /** A world with a class (overridable) and one coupon of it. */
@@ -139,12 +125,12 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     it('a request with an invalid AuthenticationToken is refused first, with 105, whatever else is wrong', async () => {
       const { w } = await worldWithCoupon();
       const out = await redeem({ ...w.user, authenticationToken: 'not-a-token' }, '999999', 'NOSUCHCODE');
-      expectFault(out, 105, ADAPI_FAULT);
+      expectClientFault(out, 105, ADAPI_FAULT);
     });
 
     it('an unknown account answers 2108, even when the code is unknown too', async () => {
       const { w } = await worldWithCoupon();
-      expectFault(await redeem(w.user, '999999', 'NOSUCHCODE'), 2108);
+      expectClientFault(await redeem(w.user, '999999', 'NOSUCHCODE'), 2108);
     });
 
     for (const client of ['zeep', 'node-soap'] as const) {
@@ -154,7 +140,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
 
         const out = await redeem(w.user, other.accountId, code, client);
 
-        expectFault(out, 106, ADAPI_FAULT);
+        expectClientFault(out, 106, ADAPI_FAULT);
         expect((await searchCoupon(w.user, code)).IsRedeemed).to.equal(false);
       });
     }
@@ -163,8 +149,8 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const { w, code } = await worldWithCoupon();
       const viewer = await makeUser(t, w.customerId, { role: 'ViewOnly' });
 
-      expectFault(await redeem(viewer, w.accountId, code), 1001);
-      expectFault(await redeem(viewer, w.accountId, 'NOSUCHCODE'), 1001);
+      expectClientFault(await redeem(viewer, w.accountId, code), 1001);
+      expectClientFault(await redeem(viewer, w.accountId, 'NOSUCHCODE'), 1001);
       expect((await searchCoupon(w.user, code)).IsRedeemed).to.equal(false);
     });
   });
@@ -172,14 +158,14 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
   describe('which coupons can be redeemed', () => {
     it('an unknown code answers 4500, and so does a missing one', async () => {
       const { w } = await worldWithCoupon();
-      expectFault(await redeem(w.user, w.accountId, 'ABCDEFGHJKMNP'), 4500);
-      expectFault(await redeem(w.user, w.accountId, null), 4500);
+      expectClientFault(await redeem(w.user, w.accountId, 'ABCDEFGHJKMNP'), 4500);
+      expectClientFault(await redeem(w.user, w.accountId, null), 4500);
     });
 
     it('a revoked coupon answers 4512', async () => {
       const { w, code } = await worldWithCoupon();
       await t.admin('/admin/coupons/revoke', { code, reason: 'leaked on a forum' });
-      expectFault(await redeem(w.user, w.accountId, code), 4512);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4512);
     });
 
     it("a coupon redeemed by another account answers 4501 and stays with the first account's redemption", async () => {
@@ -187,8 +173,8 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const second = await makeAccount(t, w.customerId);
       const firstDate = await redeemOk(w.user, w.accountId, code);
 
-      expectFault(await redeem(w.user, second.id, code), 4501);
-      expectFault(await redeem(w.user, second.id, code, 'node-soap'), 4501);
+      expectClientFault(await redeem(w.user, second.id, code), 4501);
+      expectClientFault(await redeem(w.user, second.id, code, 'node-soap'), 4501);
 
       const info = (await searchCoupon(w.user, code)).RedemptionInfo as Rec;
       expect(String(info.AccountId)).to.equal(w.accountId);
@@ -213,7 +199,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     it('a coupon before its StartDate answers 4502 and can be redeemed once the StartDate has come', async () => {
       const { w, code } = await worldWithCoupon({ start: '2030-02-01T00:00:00Z', end: '2030-06-01T00:00:00Z' });
 
-      expectFault(await redeem(w.user, w.accountId, code), 4502);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4502);
 
       await setClock('2030-02-01T00:00:00Z');
       await redeemOk(w.user, w.accountId, code);
@@ -225,7 +211,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
         end: '2029-12-31T23:59:59Z',
         expires: '2031-01-01T00:00:00Z',
       });
-      expectFault(await redeem(w.user, w.accountId, code), 4503);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4503);
     });
 
     it('a dispatched coupon of a class with a redeem-within window answers 4503 once the window since dispatch is over', async () => {
@@ -249,7 +235,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       });
       await advanceClock('P13D');
 
-      expectFault(await redeem(w.user, w.accountId, late!), 4503);
+      expectClientFault(await redeem(w.user, w.accountId, late!), 4503);
       const other = await makeAccount(t, w.customerId);
       await redeemOk(w.user, other.id, inTime!);
       const third = await makeAccount(t, w.customerId);
@@ -262,12 +248,12 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
         end: '2031-01-01T00:00:00Z',
         expires: '2029-12-31T00:00:00Z',
       });
-      expectFault(await redeem(w.user, w.accountId, code), 4504);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4504);
     });
 
     it('a coupon in another currency than the account answers 4505', async () => {
       const { w, code } = await worldWithCoupon({ currency: 'USD' }, { currency: 'EUR' });
-      expectFault(await redeem(w.user, w.accountId, code), 4505);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4505);
       const usd = await makeAccount(t, w.customerId, { currency: 'USD' });
       await redeemOk(w.user, usd.id, code);
     });
@@ -295,7 +281,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const spender = await makeAccount(t, w.customerId);
       await t.admin('/admin/spend', { account: spender.id, amount: '0.01' });
 
-      expectFault(await redeem(w.user, w.accountId, welcome!), 4506);
+      expectClientFault(await redeem(w.user, w.accountId, welcome!), 4506);
       await redeemOk(w.user, w.accountId, loyalty!);
     });
 
@@ -306,8 +292,8 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const other = await makeAccount(t, w.customerId);
       const firstDate = await redeemOk(w.user, other.id, first!);
 
-      expectFault(await redeem(w.user, w.accountId, second!), 4506);
-      expectFault(await redeem(w.user, other.id, second!), 4506);
+      expectClientFault(await redeem(w.user, w.accountId, second!), 4506);
+      expectClientFault(await redeem(w.user, other.id, second!), 4506);
       // Retrying the first redemption is still safe: it answers the original date, not 4506.
       expect(await redeemOk(w.user, other.id, first!)).to.equal(firstDate);
     });
@@ -329,7 +315,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     it('a revoked and expired coupon answers 4512', async () => {
       const { w, code } = await worldWithCoupon({ expires: '2029-12-31T00:00:00Z', end: '2029-12-01T00:00:00Z' });
       await t.admin('/admin/coupons/revoke', { code });
-      expectFault(await redeem(w.user, w.accountId, code), 4512);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4512);
     });
 
     it('a redeemed coupon revoked since answers 4512, even to the account that redeemed it', async () => {
@@ -337,9 +323,9 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       await redeemOk(w.user, w.accountId, code);
       await t.admin('/admin/coupons/revoke', { code, reason: 'chargeback' });
 
-      expectFault(await redeem(w.user, w.accountId, code), 4512);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4512);
       const other = await makeAccount(t, w.customerId);
-      expectFault(await redeem(w.user, other.id, code), 4512);
+      expectClientFault(await redeem(w.user, other.id, code), 4512);
     });
 
     it('a coupon redeemed by another account and expired since answers 4501; its own account still gets its date', async () => {
@@ -349,7 +335,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
 
       await setClock('2030-02-01T00:00:00Z');
 
-      expectFault(await redeem(w.user, other.id, code), 4501);
+      expectClientFault(await redeem(w.user, other.id, code), 4501);
       expect(await redeemOk(w.user, w.accountId, code)).to.equal(first);
     });
 
@@ -358,7 +344,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
         { start: '2030-02-01T00:00:00Z', end: '2030-03-01T00:00:00Z', expires: '2030-04-01T00:00:00Z' },
         { currency: 'EUR' },
       );
-      expectFault(await redeem(w.user, w.accountId, code), 4502);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4502);
     });
 
     it('a coupon past its EndDate and expired answers 4503; an expired one in another currency answers 4504', async () => {
@@ -366,7 +352,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
         { start: '2029-01-01T00:00:00Z', end: '2029-06-01T00:00:00Z', expires: '2029-07-01T00:00:00Z' },
         { currency: 'EUR' },
       );
-      expectFault(await redeem(w.user, w.accountId, code), 4503);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4503);
 
       await makeCouponClass(t, w.customerId, {
         name: 'Old',
@@ -375,23 +361,23 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
         expires: '2029-07-01T00:00:00Z',
       });
       const [old] = await mint(t, w.customerId, 'Old', 1);
-      expectFault(await redeem(w.user, w.accountId, old!), 4504);
+      expectClientFault(await redeem(w.user, w.accountId, old!), 4504);
     });
 
     it('an Acquisition coupon in another currency for an old customer answers 4505', async () => {
       const { w, code } = await worldWithCoupon({ type: 'Acquisition' }, { currency: 'EUR' });
       await t.admin('/admin/spend', { account: w.accountId, amount: '1' });
-      expectFault(await redeem(w.user, w.accountId, code), 4505);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4505);
     });
 
     it("another customer's account answers 106 before an unknown code, a ViewOnly user 1001 before a revoked one", async () => {
       const { w, code } = await worldWithCoupon();
       const other = await makeWorld(t);
-      expectFault(await redeem(w.user, other.accountId, 'NOSUCHCODE'), 106, ADAPI_FAULT);
+      expectClientFault(await redeem(w.user, other.accountId, 'NOSUCHCODE'), 106, ADAPI_FAULT);
 
       await t.admin('/admin/coupons/revoke', { code });
       const viewer = await makeUser(t, w.customerId, { role: 'ViewOnly' });
-      expectFault(await redeem(viewer, w.accountId, code), 1001);
+      expectClientFault(await redeem(viewer, w.accountId, code), 1001);
     });
   });
 });
