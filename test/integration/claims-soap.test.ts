@@ -2,13 +2,13 @@
 // DistributeCoupons called by clients built from the official WSDL (zeep, PHP SoapClient, node-soap), and what a
 // claim does to the offer (PendingRedemption until the claiming account redeems it), to SearchCoupons, GetCouponInfo,
 // the account's events and the email outbox. The test clock starts every test at NOW.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect } from 'chai';
 import { emptyAccountState, replay } from '../../src/rules/index.ts';
 import { toEngineEvent, type DbEventRow } from '../../src/repositories/offers.ts';
 import { callNodeSoap, callPhp, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { argv, runBilling } from '../support/cli.ts';
+import { advanceClock, setClock, startEachTestAt } from '../support/clock.ts';
 import {
   customerIdPredicate,
   customerIdPredicateXml,
@@ -21,7 +21,6 @@ import {
   mint,
   type World,
 } from '../support/factories.ts';
-import { repoRoot } from '../support/official-wsdl.ts';
 import { expectClientFault, headersOf, list, resultOf, type Rec } from '../support/soap.ts';
 
 const NOW = '2030-01-01T00:00:00.000Z';
@@ -61,10 +60,8 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
     t = await startTestApp({ testClock: true, outboxWorker: false });
   });
   after(async () => t.close());
-  beforeEach(async () => {
-    // The test clock only moves forward; each test starts a new one at NOW.
-    await t.admin('/admin/clock/reset', { at: NOW });
-  });
+  // The test clock only moves forward; each test starts a new one at NOW.
+  startEachTestAt(() => t, NOW);
 
   /** A world (customer, USD account with a payment method, SuperAdmin) and a class of a feature no other test uses. */
   async function featureWorld(
@@ -268,7 +265,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
     it('claiming the same coupon again for the same account returns the first ClaimDate and records nothing new', async () => {
       const { w, codes } = await featureWorld(1);
       const first = claimedDates(resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]])));
-      await t.admin('/admin/clock', { advance: 'P1D' });
+      await advanceClock(t, 'P1D');
       const again = claimedDates(resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]])));
       expect(again).to.deep.equal(first);
       expect(await claimEvents(codes[0]!)).to.equal(1);
@@ -294,7 +291,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
     it('a claim expires with its coupon: GetCouponInfo shows Status 3 once the coupon ExpirationDate passes', async () => {
       const { w, codes } = await featureWorld(1, { expires: '2030-02-01T00:00:00Z' });
       resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));
-      await t.admin('/admin/clock', { set: '2030-03-01T00:00:00Z' });
+      await setClock(t, '2030-03-01T00:00:00Z');
       expect((await couponInfo(w, codes[0]!)).Status).to.equal(3);
       expectClientFault(await redeem(w.user, w.accountId, codes[0]!), 4504);
     });
@@ -302,7 +299,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
     it('a claim reserves the coupon: after its EndDate the claiming account still redeems it until ExpirationDate', async () => {
       const { w, codes } = await featureWorld(1, { end: '2030-01-15T00:00:00Z', expires: '2030-06-01T00:00:00Z' });
       resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));
-      await t.admin('/admin/clock', { set: '2030-02-01T00:00:00Z' });
+      await setClock(t, '2030-02-01T00:00:00Z');
 
       const out = resultOf(await redeem(w.user, w.accountId, codes[0]!));
 
@@ -323,7 +320,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
 
     it('an unclaimed coupon past its EndDate is still refused with 4503', async () => {
       const { w, codes } = await featureWorld(1, { end: '2030-01-15T00:00:00Z', expires: '2030-06-01T00:00:00Z' });
-      await t.admin('/admin/clock', { set: '2030-02-01T00:00:00Z' });
+      await setClock(t, '2030-02-01T00:00:00Z');
 
       expectClientFault(await redeem(w.user, w.accountId, codes[0]!), 4503);
     });
@@ -334,7 +331,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
       const [later] = await mint(t, w.customerId, `Later${featureId}`, 1);
       resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));
       expect(partialCodes(resultOf(await claim(callZeep, w.user, [[w.accountId, later!]])))).to.deep.equal([[4514]]);
-      await t.admin('/admin/clock', { set: '2030-03-01T00:00:00Z' });
+      await setClock(t, '2030-03-01T00:00:00Z');
 
       const offers = await t.admin<Rec[]>(`/admin/accounts/${w.accountId}/offers`, undefined, 'GET');
       const eligible = resultOf(
@@ -446,7 +443,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
           )?.long,
         ).map(String);
       expect(await eligible(w.user, w.accountId)).to.deep.equal([]);
-      await t.admin('/admin/clock', { set: '2031-06-01T00:00:00Z' });
+      await setClock(t, '2031-06-01T00:00:00Z');
       expect(await eligible(w.user, w.accountId)).to.deep.equal([w.accountId]);
 
       const acquisition = await featureWorld(1, { type: 'Acquisition' });
@@ -629,32 +626,11 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
   describe('billing account create --email', () => {
     it('stores the notification address of the account, and refuses an invalid one', async () => {
       const customer = await makeCustomer(t);
-      const run = (args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
-        new Promise((resolve, reject) => {
-          const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'billing.js'), ...args], {
-            env: { ...process.env, BILLING_URL: t.baseUrl, BILLING_ADMIN_KEY: t.adminKey },
-          });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-          child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-          child.on('error', reject);
-          child.on('close', (status) => resolve({ status, stdout, stderr }));
-        });
-      const ok = await run([
-        'account',
-        'create',
-        '--customer',
-        customer,
-        '--currency',
-        'USD',
-        '--email',
-        'a@b.example',
-      ]);
+      const ok = await runBilling(t, argv`account create --customer ${customer} --currency USD --email a@b.example`);
       expect(ok.status, ok.stderr).to.equal(0);
       const { id } = JSON.parse(ok.stdout) as { id: string };
       expect(await t.db.knex('accounts').where({ id }).first('email')).to.deep.equal({ email: 'a@b.example' });
-      const bad = await run(['account', 'create', '--customer', customer, '--currency', 'USD', '--email', 'a@b, c@d']);
+      const bad = await runBilling(t, argv`account create --customer ${customer} --currency USD --email ${'a@b, c@d'}`);
       expect(bad.status).to.not.equal(0);
       expect(bad.stderr).to.contain('email');
     });
