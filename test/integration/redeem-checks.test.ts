@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { callNodeSoap, callZeep, type ClientOutcome } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { advanceClock, clockNow, setClock, startEachTestAt } from '../support/clock.ts';
 import {
   customerIdPredicate,
   customerOfUser,
@@ -11,6 +12,7 @@ import {
   makeCustomer,
   makeUser,
   makeWorld,
+  makeWorldWithCoupons,
   mint,
   type World,
 } from '../support/factories.ts';
@@ -31,20 +33,8 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     t = await startTestApp({ testClock: true });
   });
   after(async () => t.close());
-  beforeEach(async () => {
-    // The test clock only moves forward; each test starts a new one at NOW.
-    await t.admin('/admin/clock/reset', { at: NOW });
-  });
-
-  async function setClock(at: string): Promise<Date> {
-    return new Date((await t.admin<{ now: string }>('/admin/clock', { set: at })).now);
-  }
-  async function clockNow(): Promise<Date> {
-    return new Date((await t.admin<{ now: string }>('/admin/clock', undefined, 'GET')).now);
-  }
-  async function advanceClock(duration: string): Promise<Date> {
-    return new Date((await t.admin<{ now: string }>('/admin/clock', { advance: duration })).now);
-  }
+  // The test clock only moves forward; each test starts a new one at NOW.
+  startEachTestAt(() => t, NOW);
 
   function redeem(
     user: { authenticationToken: string; developerToken: string },
@@ -75,10 +65,8 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     classOverrides: Record<string, unknown> = {},
     worldOverrides: { role?: string; currency?: string } = {},
   ): Promise<{ w: World; code: string }> {
-    const w = await makeWorld(t, worldOverrides);
-    await makeCouponClass(t, w.customerId, classOverrides);
-    const [code] = await mint(t, w.customerId, 'Spring', 1);
-    return { w, code: code! };
+    const { w, codes } = await makeWorldWithCoupons(t, 1, { class: classOverrides, world: worldOverrides });
+    return { w, code: codes[0]! };
   }
 
   /** The coupon as SearchCoupons shows it to `user` (zeep). */
@@ -109,9 +97,9 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const { w, code } = await worldWithCoupon();
       const standard = await makeUser(t, w.customerId, { role: 'Standard' });
 
-      const before = await clockNow();
+      const before = await clockNow(t);
       const out = await redeem(standard, w.accountId, code);
-      const after = await clockNow();
+      const after = await clockNow(t);
 
       expect(out.kind, JSON.stringify(out)).to.equal('result');
       const at = new Date(iso((out as { result: { RedemptionDate: string } }).result.RedemptionDate));
@@ -186,7 +174,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const { w, code } = await worldWithCoupon();
       const first = await redeemOk(w.user, w.accountId, code);
 
-      const later = await advanceClock('P1D');
+      const later = await advanceClock(t, 'P1D');
       const again = await redeemOk(w.user, w.accountId, code);
       const third = await redeemOk(w.user, w.accountId, code, 'node-soap');
 
@@ -201,7 +189,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
 
       expectClientFault(await redeem(w.user, w.accountId, code), 4502);
 
-      await setClock('2030-02-01T00:00:00Z');
+      await setClock(t, '2030-02-01T00:00:00Z');
       await redeemOk(w.user, w.accountId, code);
     });
 
@@ -215,9 +203,10 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     });
 
     it('a dispatched coupon of a class with a redeem-within window answers 4503 once the window since dispatch is over', async () => {
-      const w = await makeWorld(t);
-      await makeCouponClass(t, w.customerId, { name: 'TikTok', redeemWithinDays: 14 });
-      const [late, inTime, neverSent] = await mint(t, w.customerId, 'TikTok', 3);
+      const {
+        w,
+        codes: [late, inTime, neverSent],
+      } = await makeWorldWithCoupons(t, 3, { class: { name: 'TikTok', redeemWithinDays: 14 } });
       // DispatchCoupons hands out coupons in mint order and sets SendToDate = now.
       const dispatched = await callZeep(t.endpoint, 'DispatchCoupons', headersOf(w.user), {
         SendToEmails: { string: ['ana@example.com'] },
@@ -227,13 +216,13 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       expect(dispatched.kind, JSON.stringify(dispatched)).to.equal('result');
       expect(iso((await searchCoupon(w.user, late!)).SendToDate)).to.match(/^2030-01-01T/);
 
-      await advanceClock('P14DT1H');
+      await advanceClock(t, 'P14DT1H');
       await callZeep(t.endpoint, 'DispatchCoupons', headersOf(w.user), {
         SendToEmails: { string: ['bo@example.com'] },
         CustomerId: Number(w.customerId),
         CouponClassName: 'TikTok',
       });
-      await advanceClock('P13D');
+      await advanceClock(t, 'P13D');
 
       expectClientFault(await redeem(w.user, w.accountId, late!), 4503);
       const other = await makeAccount(t, w.customerId);
@@ -286,9 +275,10 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     });
 
     it('a customer that already redeemed an Acquisition coupon on another account is refused a second one with 4506', async () => {
-      const w = await makeWorld(t);
-      await makeCouponClass(t, w.customerId, { type: 'Acquisition' });
-      const [first, second] = await mint(t, w.customerId, 'Spring', 2);
+      const {
+        w,
+        codes: [first, second],
+      } = await makeWorldWithCoupons(t, 2, { class: { type: 'Acquisition' } });
       const other = await makeAccount(t, w.customerId);
       const firstDate = await redeemOk(w.user, other.id, first!);
 
@@ -299,9 +289,10 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     });
 
     it("another customer's spend does not make a customer old", async () => {
-      const owner = await makeWorld(t);
-      await makeCouponClass(t, owner.customerId, { type: 'Acquisition' });
-      const [code] = await mint(t, owner.customerId, 'Spring', 1);
+      const {
+        w: owner,
+        codes: [code],
+      } = await makeWorldWithCoupons(t, 1, { class: { type: 'Acquisition' } });
       await t.admin('/admin/spend', { account: owner.accountId, amount: '5' });
       const newcomer = await makeCustomer(t, 'Fabrikam');
       const account = await makeAccount(t, newcomer);
@@ -333,7 +324,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const other = await makeAccount(t, w.customerId, { currency: 'EUR' });
       const first = await redeemOk(w.user, w.accountId, code);
 
-      await setClock('2030-02-01T00:00:00Z');
+      await setClock(t, '2030-02-01T00:00:00Z');
 
       expectClientFault(await redeem(w.user, other.id, code), 4501);
       expect(await redeemOk(w.user, w.accountId, code)).to.equal(first);
