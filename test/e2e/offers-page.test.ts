@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { advanceClock, resetClock } from '../support/clock.ts';
 import {
   DESKTOP,
   launchBrowser,
@@ -57,7 +58,7 @@ describe('Promotional offers page in a browser', function () {
   before(async () => {
     t = await startTestApp({ testClock: true });
     browser = await launchBrowser();
-    await t.admin('/admin/clock/reset', { at: START });
+    await resetClock(t, START);
     const customer = await makeCustomer(t, 'Contoso Coffee');
     main = await makeAccount(t, customer);
     noCard = await makeAccount(t, customer, { paymentMethod: false });
@@ -193,13 +194,13 @@ describe('Promotional offers page in a browser', function () {
     expect(await boost.innerText()).to.contain('3 days left');
     expect(await offerCard(page, timed.number, 'Spend 100, get 100').getAttribute('data-status')).to.equal('Pending');
 
-    await t.admin('/admin/clock', { advance: 'P1D' });
+    await advanceClock(t, 'P1D');
     await page.reload();
     boost = offerCard(page, timed.number, 'Three-day boost');
     expect(await boost.innerText()).to.contain('2 days left');
     expect(await page.locator('.asof time').getAttribute('datetime')).to.match(/^2026-03-03T09:3/);
 
-    await t.admin('/admin/clock', { advance: 'P3D' });
+    await advanceClock(t, 'P3D');
     await page.reload();
     boost = offerCard(page, timed.number, 'Three-day boost');
     expect(await boost.getAttribute('data-status')).to.equal('Expired');
@@ -267,7 +268,7 @@ describe('Promotional offers page in a browser', function () {
     const [late, never] = await mint(t, customer, 'Short window', 2);
     await claim(t, late!, main.id);
     await claim(t, never!, timed.id);
-    await t.admin('/admin/clock', { advance: 'P2D' });
+    await advanceClock(t, 'P2D');
     await page.reload();
 
     const lateCard = offerCard(page, main.number, 'Short window');
@@ -277,7 +278,7 @@ describe('Promotional offers page in a browser', function () {
       'Pending',
     ]);
 
-    await t.admin('/admin/clock', { advance: 'P10D' });
+    await advanceClock(t, 'P10D');
     await page.reload();
     const neverCard = offerCard(page, timed.number, 'Short window');
     expect(await neverCard.getAttribute('data-status')).to.equal('Expired');

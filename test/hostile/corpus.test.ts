@@ -9,7 +9,7 @@ import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/ap
 import {
   makeCouponClass,
   makeUser,
-  makeWorld,
+  makeWorldWithCoupons,
   mint,
   predicateXml,
   searchPredicatesXml,
@@ -132,9 +132,7 @@ describe('hostile input: size, duplicates, arrays, metacharacters, long strings 
 
   before(async () => {
     t = await startTestApp();
-    w = await makeWorld(t);
-    await makeCouponClass(t, w.customerId);
-    codes = await mint(t, w.customerId, 'Spring', 2);
+    ({ w, codes } = await makeWorldWithCoupons(t, 2));
   });
   after(async () => t?.close());
 

@@ -12,14 +12,7 @@ import { HANDLERS } from '../../src/soap/operations.ts';
 import { decodeRequest } from '../../src/soap/xml-decode.ts';
 import { readXml, XmlReadError } from '../../src/soap/xml-reader.ts';
 import { postSoap, startTestApp, type Credentials, type TestApp } from '../support/app.ts';
-import {
-  makeCouponClass,
-  makeWorld,
-  mint,
-  predicateXml,
-  searchPredicatesXml,
-  type World,
-} from '../support/factories.ts';
+import { makeWorldWithCoupons, predicateXml, searchPredicatesXml, type World } from '../support/factories.ts';
 import { ARRAYS, readFault, SOAP11, XSI } from '../support/hostile.ts';
 
 /** The longest any single input may take to read (inputs are at most a few KB). */
@@ -266,9 +259,7 @@ describe('the running service under fuzzing answers every request with a SOAP fa
     // Mutated credential headers are failed sign-ins from this one address; the failed-sign-in limit would pause it
     // after ten (credential-guessing.test.ts covers that), and this suite is about parsing, so it is off here.
     t = await startTestApp({ signInMaxFailures: 0 });
-    w = await makeWorld(t);
-    await makeCouponClass(t, w.customerId);
-    codes = await mint(t, w.customerId, 'Spring', 50);
+    ({ w, codes } = await makeWorldWithCoupons(t, 50));
     live = seeds(w.user, { customerId: w.customerId, accountId: w.accountId, code: codes[0]! });
   });
   after(async () => t?.close());

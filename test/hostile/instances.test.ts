@@ -2,94 +2,56 @@
 // instances while, in the same moment, spend for one account is recorded through both. No coupon may go out twice,
 // no email may get two, and the account's offers and ledger must equal a one-at-a-time replay of the same spends.
 // On PostgreSQL the instances are two OS processes (src/main.ts); on PGlite two in-process servers on one database.
-import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { freshDatabase, postSoap, soapRequest, startTestApp, type TestApp, type TestDatabase } from '../support/app.ts';
+import { postSoap, soapRequest, type Credentials } from '../support/app.ts';
 import { ARRAYS } from '../support/hostile.ts';
-import { spawnServer, type ServerProcess } from '../support/server-process.ts';
-
-interface Instance {
-  readonly endpoint: string;
-  admin<T = Record<string, unknown>>(path: string, body?: unknown, method?: string): Promise<T>;
-}
-interface Creds {
-  readonly authenticationToken: string;
-  readonly developerToken: string;
-}
+import {
+  classWithCoupons,
+  comparableOffers,
+  expectCleanExits,
+  ledgerSums,
+  redeemOneOfEach,
+  replaySpends,
+  spendAmounts,
+  startTwoInstances,
+  type Instance,
+  type TwoInstances,
+} from '../support/instances.ts';
 
 describe('two instances: racing dispatches and concurrent spend at the same time', function () {
   this.timeout(300000);
-  let shared: TestDatabase;
+  let two: TwoInstances;
   let knex: Knex;
-  let instances: readonly [Instance, Instance];
-  const processes: ServerProcess[] = [];
-  const apps: TestApp[] = [];
 
   before(async () => {
-    shared = await freshDatabase();
-    knex = shared.db.knex;
-    if (shared.url) {
-      const adminKey = randomBytes(18).toString('base64url');
-      // No outbox worker: the test counts the queued messages, not their delivery.
-      const env = { OUTBOX_WORKER: '0' };
-      processes.push(await spawnServer({ databaseUrl: shared.url, adminKey, env }));
-      processes.push(await spawnServer({ databaseUrl: shared.url, adminKey, env }));
-      instances = [processes[0]!, processes[1]!];
-    } else {
-      apps.push(
-        await startTestApp({ outboxWorker: false }, shared),
-        await startTestApp({ outboxWorker: false }, shared),
-      );
-      instances = [apps[0]!, apps[1]!];
-    }
+    // No outbox worker: the test counts the queued messages, not their delivery.
+    two = await startTwoInstances({ env: { OUTBOX_WORKER: '0' }, config: { outboxWorker: false } });
+    knex = two.knex;
   });
 
   after(async () => {
-    const exits = await Promise.all(processes.map((p) => p.stop()));
-    for (const a of apps) await a.close();
-    await shared?.drop();
-    expect(exits.every((c) => c === 0)).to.equal(true);
+    expectCleanExits((await two?.close()) ?? []);
   });
 
-  const at = (i: number): Instance => instances[i % 2]!;
+  const at = (i: number): Instance => two.at(i);
 
   it('10 dispatches for 30 coupons and 40 spends, all at once through both: no coupon twice, offers as if one by one', async () => {
     // Arrange: one customer, two accounts with the same three offers each, a class of 30 undispatched coupons.
     const { id: customer } = await at(0).admin<{ id: string }>('/admin/customers', { name: 'Racing' });
-    const user = await at(1).admin<Creds>('/admin/users', { customer, role: 'SuperAdmin' });
+    const user = await at(1).admin<Credentials>('/admin/users', { customer, role: 'SuperAdmin' });
     const account = async (i: number): Promise<string> =>
       (await at(i).admin<{ id: string }>('/admin/accounts', { customer, currency: 'USD', paymentMethod: true })).id;
     const busy = await account(0);
     const calm = await account(1);
-    const klass = async (name: string, terms: Record<string, unknown>, count: number): Promise<string[]> => {
-      await at(0).admin('/admin/classes', {
-        customer,
-        name,
-        type: 'Retention',
-        currency: 'USD',
-        start: '2020-01-01T00:00:00Z',
-        end: '2099-01-01T00:00:00Z',
-        expires: '2099-06-01T00:00:00Z',
-        ...terms,
-      });
-      return (await at(1).admin<{ codes: string[] }>('/admin/coupons/mint', { customer, class: name, count })).codes;
-    };
-    const earn = await klass('Earn', { amount: '30', threshold: '10' }, 2);
-    const half = await klass('Half', { amount: '20', percentOff: '50' }, 2);
-    const big = await klass('Big', { amount: '200' }, 2);
-    const raced = await klass('Race', { amount: '10' }, 30);
-    const redeemed = new Map<string, string>();
-    for (const [i, acc] of [busy, calm].entries())
-      for (const code of [earn[i]!, half[i]!, big[i]!]) {
-        const inner = `<b:AccountId>${acc}</b:AccountId><b:CouponCode>${code}</b:CouponCode>`;
-        const res = await postSoap(at(i).endpoint, soapRequest('RedeemCoupon', inner, user));
-        expect(res.status, res.body).to.equal(200);
-        redeemed.set(code, new Date(/RedemptionDate>([^<]+)</.exec(res.body)![1]!).toISOString());
-      }
+    const earn = await classWithCoupons(two, customer, 'Earn', { amount: '30', threshold: '10' }, 2);
+    const half = await classWithCoupons(two, customer, 'Half', { amount: '20', percentOff: '50' }, 2);
+    const big = await classWithCoupons(two, customer, 'Big', { amount: '200' }, 2);
+    const raced = await classWithCoupons(two, customer, 'Race', { amount: '10' }, 30);
+    const redeemed = await redeemOneOfEach(two, user, [busy, calm], [earn, half, big]);
     // 10 requests × 5 addresses = 50 distinct addresses for 30 coupons.
     const requests = Array.from({ length: 10 }, (_, r) => Array.from({ length: 5 }, (_, k) => `r${r}k${k}@race.test`));
-    const amounts = Array.from({ length: 40 }, (_, i) => `${(i % 7) + 1}.${String((i * 37) % 100).padStart(2, '0')}`);
+    const amounts = spendAmounts();
 
     // Act: everything at once, alternating instances.
     const [dispatches] = await Promise.all([
@@ -140,42 +102,12 @@ describe('two instances: racing dispatches and concurrent spend at the same time
     expect(served, 'successes reported = coupons sent').to.equal(sent.length);
 
     // Assert the spend: the same amounts at the same instants, replayed one by one on the calm account.
-    const spends = (await knex('account_events')
-      .where({ account_id: busy, kind: 'spend' })
-      .orderBy([{ column: 'at' }, { column: 'id' }])
-      .select('at', 'amount_minor')) as { at: Date; amount_minor: string }[];
+    const spends = await replaySpends(knex, at(0), busy, calm);
     expect(spends).to.have.length(40);
-    for (const s of spends)
-      await at(0).admin('/admin/spend', {
-        account: calm,
-        amount: (Number(s.amount_minor) / 100).toFixed(2),
-        at: s.at.toISOString(),
-      });
-    const view = async (acc: string): Promise<unknown[]> => {
-      const lines = await at(1).admin<{ couponCode: string; activationDate: string | null }[]>(
-        `/admin/accounts/${acc}/offers`,
-        undefined,
-        'GET',
-      );
-      return lines.map(({ couponCode, activationDate, ...rest }) => ({
-        ...rest,
-        activationDate: activationDate === redeemed.get(couponCode) ? 'at redemption' : activationDate,
-      }));
-    };
-    const parallel = await view(busy);
-    expect(parallel).to.deep.equal(await view(calm));
-    const balances = async (acc: string): Promise<Record<string, number>> => {
-      const { rows: sums } = (await knex.raw(
-        `SELECT e.kind, SUM(e.amount_minor) AS total FROM ledger_entries e
-          WHERE e.account_id = ? AND e.reverses_id IS NULL
-            AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)
-          GROUP BY e.kind`,
-        [acc],
-      )) as { rows: { kind: string; total: string }[] };
-      return Object.fromEntries(sums.map((r) => [r.kind, Number(r.total)]));
-    };
-    const busySums = await balances(busy);
-    expect(busySums).to.deep.equal(await balances(calm));
+    const parallel = await comparableOffers(at(1), busy, redeemed);
+    expect(parallel).to.deep.equal(await comparableOffers(at(1), calm, redeemed));
+    const busySums = await ledgerSums(knex, busy);
+    expect(busySums).to.deep.equal(await ledgerSums(knex, calm));
     const total = amounts.reduce((s, a) => s + Math.round(Number(a) * 100), 0);
     expect(busySums.covered! + busySums.charge!).to.equal(total);
   });

@@ -5,15 +5,7 @@ import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { CODE_ALPHABET, CODE_LENGTH, newCouponCode } from '../../src/services/coupon-codes.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
-import {
-  makeCouponClass,
-  makeUser,
-  makeWorld,
-  mint,
-  predicateXml,
-  searchPredicatesXml,
-  type World,
-} from '../support/factories.ts';
+import { makeUser, makeWorldWithCoupons, predicateXml, searchPredicatesXml, type World } from '../support/factories.ts';
 import { ARRAYS, esc, expectFault, type Answer } from '../support/hostile.ts';
 
 describe('tokens and passwords are never echoed, logged or stored in clear', function () {
@@ -26,9 +18,7 @@ describe('tokens and passwords are never echoed, logged or stored in clear', fun
 
   before(async () => {
     t = await startTestApp();
-    w = await makeWorld(t);
-    await makeCouponClass(t, w.customerId);
-    await mint(t, w.customerId, 'Spring', 1);
+    ({ w } = await makeWorldWithCoupons(t, 1));
     legacy = await makeUser(t, w.customerId, { username: 'legacy.user', password });
     secrets = [w.user.authenticationToken, w.user.developerToken, legacy.authenticationToken, legacy.developerToken];
   });

@@ -15,7 +15,7 @@ import {
 } from '../../src/schema/index.ts';
 import { HANDLERS } from '../../src/soap/operations.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
-import { makeCouponClass, makeWorld, mint, searchPredicatesXml, type World } from '../support/factories.ts';
+import { makeWorldWithCoupons, searchPredicatesXml, type World } from '../support/factories.ts';
 import { expectFault, XSI } from '../support/hostile.ts';
 
 interface Leaf {
@@ -81,9 +81,7 @@ describe('a wrong value in any typed request field is code 201 naming the elemen
 
   before(async () => {
     t = await startTestApp();
-    w = await makeWorld(t);
-    await makeCouponClass(t, w.customerId);
-    codes = await mint(t, w.customerId, 'Spring', 2);
+    ({ w, codes } = await makeWorldWithCoupons(t, 2));
   });
   after(async () => t?.close());
 

@@ -5,8 +5,10 @@
 import { expect } from 'chai';
 import { callZeep } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { startEachTestAt } from '../support/clock.ts';
 import { billingOk, runBilling } from '../support/cli.ts';
 import { makeCustomer, makeUser, mint } from '../support/factories.ts';
+import { headersOf } from '../support/soap.ts';
 
 const NOW = '2030-01-01T00:00:00.000Z';
 
@@ -28,9 +30,7 @@ describe('auto-granted offers (billing class create --auto-grant new-accounts)',
     t = await startTestApp({ testClock: true, outboxWorker: false });
   });
   after(async () => t.close());
-  beforeEach(async () => {
-    await t.admin('/admin/clock/reset', { at: NOW });
-  });
+  startEachTestAt(() => t, NOW);
 
   /** `billing class create … --auto-grant new-accounts` with a TikTok-like "spend 0, get 50" default. */
   async function autoGrantClass(customer: string, name: string, extra: string[] = []): Promise<void> {
@@ -72,12 +72,7 @@ describe('auto-granted offers (billing class create --auto-grant new-accounts)',
 
   async function couponInfoStatus(customer: string, code: string): Promise<number> {
     const user = await makeUser(t, customer);
-    const out = await callZeep(
-      t.endpoint,
-      'GetCouponInfo',
-      { AuthenticationToken: user.authenticationToken, DeveloperToken: user.developerToken },
-      { CustomerId: Number(customer) },
-    );
+    const out = await callZeep(t.endpoint, 'GetCouponInfo', headersOf(user), { CustomerId: Number(customer) });
     expect(out.kind, JSON.stringify(out)).to.equal('result');
     const id = ((await t.db.knex('coupons').where({ code }).first('id')) as { id: string }).id;
     const data = (out as { result: Rec }).result.CouponInfoData as Rec;

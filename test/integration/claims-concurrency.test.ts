@@ -2,9 +2,9 @@
 // database (on PostgreSQL, two connection pools racing for the same rows). One coupon is claimed at most once, and
 // one account gets at most one coupon of a feature, whoever asks and through whichever operation.
 import { expect } from 'chai';
-import { openDatabase } from '../../src/repositories/db.ts';
-import { freshDatabase, postSoap, soapRequest, startTestApp, type TestApp, type TestDatabase } from '../support/app.ts';
+import { postSoap, soapRequest, type TestApp } from '../support/app.ts';
 import { makeAccount, makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
+import { startTwoApps, type TwoApps } from '../support/instances.ts';
 
 const ARR = 'http://schemas.microsoft.com/2003/10/Serialization/Arrays';
 
@@ -49,27 +49,15 @@ async function distributeOne(
 
 describe('Concurrent claims claim each coupon once and each feature once per account', function () {
   this.timeout(180_000);
-  let shared: TestDatabase;
-  let second: TestDatabase;
-  let instances: TestApp[];
+  let two: TwoApps;
+  let instances: readonly TestApp[];
   let classNo = 0;
 
   before(async () => {
-    shared = await freshDatabase();
-    // On PostgreSQL the second instance gets a connection pool of its own, as a second process would have.
-    second = shared.url
-      ? { db: await openDatabase({ databaseUrl: shared.url, pgliteDir: null }), url: shared.url, drop: async () => {} }
-      : shared;
-    instances = [
-      await startTestApp({ outboxWorker: false }, shared),
-      await startTestApp({ outboxWorker: false }, second),
-    ];
+    two = await startTwoApps({ outboxWorker: false });
+    instances = two.apps;
   });
-  after(async () => {
-    for (const i of instances ?? []) await i.close();
-    if (second && second !== shared) await second.db.close();
-    await shared?.drop();
-  });
+  after(async () => two?.close());
 
   const on = (i: number): TestApp => instances[i % instances.length]!;
   async function featureClass(w: World, count: number): Promise<{ name: string; codes: string[] }> {
@@ -79,7 +67,7 @@ describe('Concurrent claims claim each coupon once and each feature once per acc
   }
   const t0 = (): TestApp => instances[0]!;
   async function claimsOf(codes: readonly string[]): Promise<{ coupon: string; account: string }[]> {
-    return (await shared.db
+    return (await two.database.db
       .knex('account_events as e')
       .join('coupons as c', 'c.id', 'e.coupon_id')
       .whereIn('c.code', codes)
@@ -100,7 +88,7 @@ describe('Concurrent claims claim each coupon once and each feature once per acc
     expect(outcomes.filter((o) => o !== 'claimed')).to.deep.equal(Array(19).fill([4513]));
     const claims = await claimsOf(codes);
     expect(claims.map((c) => String(c.account))).to.deep.equal(winners);
-    const row = (await shared.db.knex('coupons').where({ code: codes[0] }).first('claimed_account_id')) as {
+    const row = (await two.database.db.knex('coupons').where({ code: codes[0] }).first('claimed_account_id')) as {
       claimed_account_id: string;
     };
     expect(row.claimed_account_id).to.equal(winners[0]);

@@ -2,13 +2,13 @@
 // DistributeCoupons called by clients built from the official WSDL (zeep, PHP SoapClient, node-soap), and what a
 // claim does to the offer (PendingRedemption until the claiming account redeems it), to SearchCoupons, GetCouponInfo,
 // the account's events and the email outbox. The test clock starts every test at NOW.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect } from 'chai';
 import { emptyAccountState, replay } from '../../src/rules/index.ts';
 import { toEngineEvent, type DbEventRow } from '../../src/repositories/offers.ts';
 import { callNodeSoap, callPhp, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { argv, runBilling } from '../support/cli.ts';
+import { advanceClock, setClock, startEachTestAt } from '../support/clock.ts';
 import {
   customerIdPredicate,
   customerIdPredicateXml,
@@ -21,12 +21,10 @@ import {
   mint,
   type World,
 } from '../support/factories.ts';
-import { repoRoot } from '../support/official-wsdl.ts';
+import { expectClientFault, headersOf, list, resultOf, type Rec } from '../support/soap.ts';
 
 const NOW = '2030-01-01T00:00:00.000Z';
-const API_FAULT = '{https://bingads.microsoft.com/Billing/v13}ApiFault';
 
-type Rec = Record<string, unknown>;
 type Caller = (endpoint: string, op: string, headers: SoapHeaders, body?: unknown) => Promise<ClientOutcome>;
 const CLIENTS: readonly (readonly [string, Caller])[] = [
   ['zeep', callZeep],
@@ -34,21 +32,11 @@ const CLIENTS: readonly (readonly [string, Caller])[] = [
   ['node-soap', callNodeSoap],
 ];
 
-const headersOf = (u: { authenticationToken: string; developerToken: string }): SoapHeaders => ({
-  AuthenticationToken: u.authenticationToken,
-  DeveloperToken: u.developerToken,
-});
-/** A list as any client shapes it: an array, one object (PHP's single item), or nothing (nil, absent, zeep's empty). */
-const list = (v: unknown): Rec[] => (Array.isArray(v) ? (v as Rec[]) : v === null || v === undefined ? [] : [v as Rec]);
 const iso = (v: unknown): string => new Date(v as string).toISOString();
 /** A nil or absent complex element (zeep shows one as an object whose fields are all null). */
 const isAbsent = (v: unknown): boolean =>
   v === null || v === undefined || Object.values(v as Rec).every((x) => x === null);
 
-function resultOf(out: ClientOutcome): Rec {
-  expect(out.kind, JSON.stringify(out)).to.equal('result');
-  return (out as { result: Rec }).result ?? {};
-}
 /** PartialErrors (ArrayOfArrayOfOperationError): the codes of each request index, [] for a success. */
 const partialCodes = (r: Rec): number[][] =>
   list((r.PartialErrors as Rec | null | undefined)?.ArrayOfOperationError).map((inner) =>
@@ -63,13 +51,6 @@ const claimedDates = (r: Rec): [string, string][] =>
     iso(kv.Value),
   ]);
 
-function expectFault(out: ClientOutcome, code: number, root = API_FAULT): void {
-  expect(out.kind, JSON.stringify(out)).to.equal('fault');
-  if (out.kind !== 'fault') return;
-  expect(out.codes).to.deep.equal([code]);
-  expect(out.detailRoot).to.be.oneOf([root, root.replace(/^\{[^}]*\}/, '')]);
-}
-
 describe('Claims: feature-adoption coupons over SOAP', function () {
   this.timeout(180_000);
   let t: TestApp;
@@ -79,10 +60,8 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
     t = await startTestApp({ testClock: true, outboxWorker: false });
   });
   after(async () => t.close());
-  beforeEach(async () => {
-    // The test clock only moves forward; each test starts a new one at NOW.
-    await t.admin('/admin/clock/reset', { at: NOW });
-  });
+  // The test clock only moves forward; each test starts a new one at NOW.
+  startEachTestAt(() => t, NOW);
 
   /** A world (customer, USD account with a payment method, SuperAdmin) and a class of a feature no other test uses. */
   async function featureWorld(
@@ -179,7 +158,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
         expect(String(pending.AccountId)).to.equal(w.accountId);
 
         // Another account of the same customer is refused; the claiming account completes the claim.
-        expectFault(await redeem(w.user, other.id, code), 4513);
+        expectClientFault(await redeem(w.user, other.id, code), 4513);
         const redeemed = resultOf(await redeem(w.user, w.accountId, code));
         const active = await couponInfo(w, code);
         expect(active.Status).to.equal(1);
@@ -286,7 +265,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
     it('claiming the same coupon again for the same account returns the first ClaimDate and records nothing new', async () => {
       const { w, codes } = await featureWorld(1);
       const first = claimedDates(resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]])));
-      await t.admin('/admin/clock', { advance: 'P1D' });
+      await advanceClock(t, 'P1D');
       const again = claimedDates(resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]])));
       expect(again).to.deep.equal(first);
       expect(await claimEvents(codes[0]!)).to.equal(1);
@@ -312,15 +291,15 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
     it('a claim expires with its coupon: GetCouponInfo shows Status 3 once the coupon ExpirationDate passes', async () => {
       const { w, codes } = await featureWorld(1, { expires: '2030-02-01T00:00:00Z' });
       resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));
-      await t.admin('/admin/clock', { set: '2030-03-01T00:00:00Z' });
+      await setClock(t, '2030-03-01T00:00:00Z');
       expect((await couponInfo(w, codes[0]!)).Status).to.equal(3);
-      expectFault(await redeem(w.user, w.accountId, codes[0]!), 4504);
+      expectClientFault(await redeem(w.user, w.accountId, codes[0]!), 4504);
     });
 
     it('a claim reserves the coupon: after its EndDate the claiming account still redeems it until ExpirationDate', async () => {
       const { w, codes } = await featureWorld(1, { end: '2030-01-15T00:00:00Z', expires: '2030-06-01T00:00:00Z' });
       resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));
-      await t.admin('/admin/clock', { set: '2030-02-01T00:00:00Z' });
+      await setClock(t, '2030-02-01T00:00:00Z');
 
       const out = resultOf(await redeem(w.user, w.accountId, codes[0]!));
 
@@ -341,9 +320,9 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
 
     it('an unclaimed coupon past its EndDate is still refused with 4503', async () => {
       const { w, codes } = await featureWorld(1, { end: '2030-01-15T00:00:00Z', expires: '2030-06-01T00:00:00Z' });
-      await t.admin('/admin/clock', { set: '2030-02-01T00:00:00Z' });
+      await setClock(t, '2030-02-01T00:00:00Z');
 
-      expectFault(await redeem(w.user, w.accountId, codes[0]!), 4503);
+      expectClientFault(await redeem(w.user, w.accountId, codes[0]!), 4503);
     });
 
     it('a claim that expired unredeemed ends: the offer reads Expired and the account may claim another coupon of the feature', async () => {
@@ -352,7 +331,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
       const [later] = await mint(t, w.customerId, `Later${featureId}`, 1);
       resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));
       expect(partialCodes(resultOf(await claim(callZeep, w.user, [[w.accountId, later!]])))).to.deep.equal([[4514]]);
-      await t.admin('/admin/clock', { set: '2030-03-01T00:00:00Z' });
+      await setClock(t, '2030-03-01T00:00:00Z');
 
       const offers = await t.admin<Rec[]>(`/admin/accounts/${w.accountId}/offers`, undefined, 'GET');
       const eligible = resultOf(
@@ -412,7 +391,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
       it(`${client}: a ViewOnly user gets an ApiFault 1001; a Standard user may claim`, async () => {
         const { w, codes } = await featureWorld(1);
         const viewer = await makeUser(t, w.customerId, { role: 'ViewOnly' });
-        expectFault(await claim(call, viewer, [[w.accountId, codes[0]!]]), 1001);
+        expectClientFault(await claim(call, viewer, [[w.accountId, codes[0]!]]), 1001);
         const standard = await makeUser(t, w.customerId, { role: 'Standard' });
         expect(claimedDates(resultOf(await claim(call, standard, [[w.accountId, codes[0]!]])))).to.have.length(1);
       });
@@ -464,7 +443,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
           )?.long,
         ).map(String);
       expect(await eligible(w.user, w.accountId)).to.deep.equal([]);
-      await t.admin('/admin/clock', { set: '2031-06-01T00:00:00Z' });
+      await setClock(t, '2031-06-01T00:00:00Z');
       expect(await eligible(w.user, w.accountId)).to.deep.equal([w.accountId]);
 
       const acquisition = await featureWorld(1, { type: 'Acquisition' });
@@ -498,7 +477,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
     for (const [what, body, code] of faults) {
       it(`${what} is an ApiFault ${code} (the response has no OperationErrors)`, async () => {
         const w = await makeWorld(t);
-        expectFault(
+        expectClientFault(
           await callZeep(t.endpoint, 'CheckFeatureAdoptionCouponEligibility', headersOf(w.user), body(w)),
           code,
         );
@@ -533,7 +512,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
         expect(await claimedBy(codes)).to.deep.equal([w.accountId, a2.id]);
         // Distributed coupons are ordinary claims: PendingRedemption, redeemable by their account only.
         expect((await couponInfo(w, codes[1]!)).Status).to.equal(6);
-        expectFault(await redeem(w.user, a3.id, codes[1]!), 4513);
+        expectClientFault(await redeem(w.user, a3.id, codes[1]!), 4513);
         resultOf(await redeem(w.user, a2.id, codes[1]!));
       });
 
@@ -545,7 +524,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
           ClassName: className,
           SendNotification: false,
         });
-        expectFault(out, 1001);
+        expectClientFault(out, 1001);
         expect(await claimedBy(codes)).to.deep.equal([null]);
       });
     }
@@ -647,32 +626,11 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
   describe('billing account create --email', () => {
     it('stores the notification address of the account, and refuses an invalid one', async () => {
       const customer = await makeCustomer(t);
-      const run = (args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
-        new Promise((resolve, reject) => {
-          const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'billing.js'), ...args], {
-            env: { ...process.env, BILLING_URL: t.baseUrl, BILLING_ADMIN_KEY: t.adminKey },
-          });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-          child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-          child.on('error', reject);
-          child.on('close', (status) => resolve({ status, stdout, stderr }));
-        });
-      const ok = await run([
-        'account',
-        'create',
-        '--customer',
-        customer,
-        '--currency',
-        'USD',
-        '--email',
-        'a@b.example',
-      ]);
+      const ok = await runBilling(t, argv`account create --customer ${customer} --currency USD --email a@b.example`);
       expect(ok.status, ok.stderr).to.equal(0);
       const { id } = JSON.parse(ok.stdout) as { id: string };
       expect(await t.db.knex('accounts').where({ id }).first('email')).to.deep.equal({ email: 'a@b.example' });
-      const bad = await run(['account', 'create', '--customer', customer, '--currency', 'USD', '--email', 'a@b, c@d']);
+      const bad = await runBilling(t, argv`account create --customer ${customer} --currency USD --email ${'a@b, c@d'}`);
       expect(bad.status).to.not.equal(0);
       expect(bad.stderr).to.contain('email');
     });

@@ -2,9 +2,9 @@
 // service instances on one database (on PostgreSQL, two connection pools racing for the same rows). Every coupon
 // goes to at most one email, every email either gets a coupon or is told 4508, and each coupon has its one email.
 import { expect } from 'chai';
-import { freshDatabase, postSoap, soapRequest, startTestApp, type TestApp, type TestDatabase } from '../support/app.ts';
+import { postSoap, soapRequest, type TestApp } from '../support/app.ts';
 import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
-import { openDatabase } from '../../src/repositories/db.ts';
+import { startTwoApps, type TwoApps } from '../support/instances.ts';
 
 const ARR = 'http://schemas.microsoft.com/2003/10/Serialization/Arrays';
 
@@ -33,28 +33,16 @@ async function dispatch(t: TestApp, w: World, name: string, emails: readonly str
 
 describe('Concurrent DispatchCoupons never hand out a coupon twice', function () {
   this.timeout(120_000);
-  let shared: TestDatabase;
-  let instances: TestApp[];
+  let two: TwoApps;
+  let instances: readonly TestApp[];
   let w: World;
-  let second: TestDatabase;
 
   before(async () => {
-    shared = await freshDatabase();
-    // On PostgreSQL the second instance gets a connection pool of its own, as a second process would have.
-    second = shared.url
-      ? { db: await openDatabase({ databaseUrl: shared.url, pgliteDir: null }), url: shared.url, drop: async () => {} }
-      : shared;
-    instances = [
-      await startTestApp({ outboxWorker: false }, shared),
-      await startTestApp({ outboxWorker: false }, second),
-    ];
+    two = await startTwoApps({ outboxWorker: false });
+    instances = two.apps;
     w = await makeWorld(instances[0]!);
   });
-  after(async () => {
-    for (const i of instances) await i.close();
-    if (second !== shared) await second.db.close();
-    await shared.drop();
-  });
+  after(async () => two?.close());
 
   for (const [coupons, requests, perRequest] of [
     [23, 10, 5],

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { callNodeSoap, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
 import { customerIdPredicate, makeCouponClass, makeUser, makeWorld, mint, type World } from '../support/factories.ts';
+import { headersOf } from '../support/soap.ts';
 
 type Caller = (endpoint: string, op: string, headers: SoapHeaders, body?: unknown) => Promise<ClientOutcome>;
 const CLIENTS: readonly (readonly [string, Caller])[] = [
@@ -72,7 +73,7 @@ describe('DispatchCoupons over SOAP', function () {
     // No worker: these tests look at what is queued, the delivery tests at what is sent.
     t = await startTestApp({ outboxWorker: false });
     w = await makeWorld(t);
-    headers = { AuthenticationToken: w.user.authenticationToken, DeveloperToken: w.user.developerToken };
+    headers = headersOf(w.user);
     await makeCouponClass(t, w.customerId, { name: 'Spring' });
     await mint(t, w.customerId, 'Spring', 1);
   });
@@ -144,10 +145,7 @@ describe('DispatchCoupons over SOAP', function () {
         'a Standard user',
         async () => {
           const u = await makeUser(t, w.customerId, { role: 'Standard' });
-          return [
-            body('Spring', ['a@example.com']),
-            { AuthenticationToken: u.authenticationToken, DeveloperToken: u.developerToken },
-          ];
+          return [body('Spring', ['a@example.com']), headersOf(u)];
         },
         1001,
       ],

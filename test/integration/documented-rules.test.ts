@@ -2,34 +2,16 @@
 // DispatchCoupons that no other suite covered (docs/documented-rules.md lists every rule and its test): the month
 // handling of GetAccountMonthlySpend, the fields of CouponInfoData, and requests without a required element.
 import { expect } from 'chai';
-import { callNodeSoap, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
+import { callNodeSoap, callZeep, type ClientOutcome } from '../support/clients.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
-import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
+import { resetClock, setClock, startEachTestAt } from '../support/clock.ts';
+import { makeCouponClass, makeWorld, makeWorldWithCoupons, mint, type World } from '../support/factories.ts';
 import { expectFault as expectRawFault } from '../support/hostile.ts';
+import { expectClientFault, headersOf, resultOf, type Rec } from '../support/soap.ts';
 
 const NOW = '2030-01-20T12:00:00.000Z';
-const API_FAULT = '{https://bingads.microsoft.com/Billing/v13}ApiFault';
 
-type Rec = Record<string, unknown>;
-
-const headersOf = (u: World['user']): SoapHeaders => ({
-  AuthenticationToken: u.authenticationToken,
-  DeveloperToken: u.developerToken,
-});
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
-
-function resultOf(out: ClientOutcome): Rec {
-  expect(out.kind, JSON.stringify(out)).to.equal('result');
-  return (out as { result: Rec }).result;
-}
-
-function expectApiFault(out: ClientOutcome, code: number): void {
-  expect(out.kind, JSON.stringify(out)).to.equal('fault');
-  if (out.kind !== 'fault') return;
-  expect(out.codes).to.deep.equal([code]);
-  // node-soap drops namespaces: only the local name is comparable there.
-  expect(out.detailRoot).to.be.oneOf([API_FAULT, 'ApiFault']);
-}
 
 describe('documented rules of the operations, as a client sees them', function () {
   this.timeout(120000);
@@ -39,10 +21,8 @@ describe('documented rules of the operations, as a client sees them', function (
     t = await startTestApp({ testClock: true });
   });
   after(async () => t.close());
-  beforeEach(async () => {
-    // The test clock only moves forward; each test starts a new one at NOW.
-    await t.admin('/admin/clock/reset', { at: NOW });
-  });
+  // The test clock only moves forward; each test starts a new one at NOW.
+  startEachTestAt(() => t, NOW);
 
   const spend = (account: string, amount: string, at: string): Promise<unknown> =>
     t.admin('/admin/spend', { account, amount, at });
@@ -92,8 +72,8 @@ describe('documented rules of the operations, as a client sees them', function (
       const w = await worldWithSpend();
 
       for (const monthYear of ['2030-02-01T00:00:00Z', '2031-01-01T00:00:00Z']) {
-        expectApiFault(await monthly(w, monthYear), 201);
-        expectApiFault(await monthly(w, monthYear, 'node-soap'), 201);
+        expectClientFault(await monthly(w, monthYear), 201);
+        expectClientFault(await monthly(w, monthYear, 'node-soap'), 201);
       }
       const res = await raw(
         w,
@@ -110,26 +90,26 @@ describe('documented rules of the operations, as a client sees them', function (
       // 00:30 on 1 February at UTC+01:00 is 23:30 on 31 January in UTC: the current month.
       expect(await amount(w, '2030-02-01T00:30:00+01:00')).to.equal(3.75);
       // 23:30 on 31 January at UTC-01:00 is 00:30 on 1 February in UTC: a future month.
-      expectApiFault(await monthly(w, '2030-01-31T23:30:00-01:00'), 201);
+      expectClientFault(await monthly(w, '2030-01-31T23:30:00-01:00'), 201);
     });
 
     it('the current month counts spend up to now only, even spend recorded for a later moment', async () => {
       const w = await worldWithSpend();
-      await t.admin('/admin/clock', { set: '2030-01-25T00:00:00Z' });
+      await setClock(t, '2030-01-25T00:00:00Z');
       await spend(w.accountId, '10.00', '2030-01-25T00:00:00Z');
       // Another instance's clock, or a test clock started again, may be behind the spend already recorded.
-      await t.admin('/admin/clock/reset', { at: NOW });
+      await resetClock(t, NOW);
 
       expect(await amount(w, '2030-01-01T00:00:00Z')).to.equal(3.75);
-      await t.admin('/admin/clock', { set: '2030-01-25T00:00:00Z' });
+      await setClock(t, '2030-01-25T00:00:00Z');
       expect(await amount(w, '2030-01-01T00:00:00Z')).to.equal(13.75);
     });
 
     it('a future month is refused before the account is looked up: an unknown account is 201 then, 2108 for this month', async () => {
       const w = await makeWorld(t);
 
-      expectApiFault(await monthly({ ...w, accountId: '999999999' }, '2030-03-01T00:00:00Z'), 201);
-      expectApiFault(await monthly({ ...w, accountId: '999999999' }, '2030-01-01T00:00:00Z'), 2108);
+      expectClientFault(await monthly({ ...w, accountId: '999999999' }, '2030-03-01T00:00:00Z'), 201);
+      expectClientFault(await monthly({ ...w, accountId: '999999999' }, '2030-01-01T00:00:00Z'), 2108);
     });
 
     it('a year and month alone ("2030-01", as the page allows) answers what a full date of that month does', async () => {
@@ -214,9 +194,10 @@ describe('documented rules of the operations, as a client sees them', function (
     });
 
     it('coupons the customer owns that no account redeemed or claimed (minted or dispatched) are not listed', async () => {
-      const w = await makeWorld(t);
-      await makeCouponClass(t, w.customerId);
-      const [redeemed] = await mint(t, w.customerId, 'Spring', 3);
+      const {
+        w,
+        codes: [redeemed],
+      } = await makeWorldWithCoupons(t, 3);
       resultOf(
         await callZeep(t.endpoint, 'RedeemCoupon', headersOf(w.user), {
           AccountId: Number(w.accountId),
@@ -244,9 +225,10 @@ describe('documented rules of the operations, as a client sees them', function (
 
   describe('request limits of the service operations page: one CouponCode, one AccountId, one CouponClassName', () => {
     it('a repeated CouponCode, AccountId or CouponClassName is an ApiFault 201 saying so, and nothing is redeemed or dispatched', async () => {
-      const w = await makeWorld(t);
-      await makeCouponClass(t, w.customerId);
-      const [first, second] = await mint(t, w.customerId, 'Spring', 2);
+      const {
+        w,
+        codes: [first, second],
+      } = await makeWorldWithCoupons(t, 2);
       const emails =
         '<b:SendToEmails xmlns:a="http://schemas.microsoft.com/2003/10/Serialization/Arrays">' +
         '<a:string>someone@example.com</a:string></b:SendToEmails>';
@@ -289,9 +271,10 @@ describe('documented rules of the operations, as a client sees them', function (
 
   describe('a request without an element the page marks required is a fault and changes nothing', () => {
     it('RedeemCoupon without AccountId is an ApiFault 201 naming AccountId, and the coupon stays unredeemed', async () => {
-      const w = await makeWorld(t);
-      await makeCouponClass(t, w.customerId);
-      const [code] = await mint(t, w.customerId, 'Spring', 1);
+      const {
+        w,
+        codes: [code],
+      } = await makeWorldWithCoupons(t, 1);
 
       const res = await raw(w, 'RedeemCoupon', `<b:CouponCode>${code}</b:CouponCode>`);
 
@@ -326,9 +309,7 @@ describe('documented rules of the operations, as a client sees them', function (
     });
 
     it('DispatchCoupons without CustomerId is 106 and without CouponClassName 4507; no coupon is handed out', async () => {
-      const w = await makeWorld(t);
-      await makeCouponClass(t, w.customerId);
-      await mint(t, w.customerId, 'Spring', 2);
+      const { w } = await makeWorldWithCoupons(t, 2);
       const emails =
         '<b:SendToEmails xmlns:a="http://schemas.microsoft.com/2003/10/Serialization/Arrays">' +
         '<a:string>someone@example.com</a:string></b:SendToEmails>';

@@ -4,7 +4,9 @@ import { expect } from 'chai';
 import { sweepExpiries } from '../../src/services/expiry-sweep.ts';
 import { callZeep } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { advanceClock } from '../support/clock.ts';
 import { makeCouponClass, makeWorld, mint } from '../support/factories.ts';
+import { headersOf } from '../support/soap.ts';
 
 describe('expiry sweep', function () {
   this.timeout(60000);
@@ -17,7 +19,7 @@ describe('expiry sweep', function () {
 
   it('records the expiry, the forfeiture and the next offer activation once, at the expiry instant', async () => {
     const w = await makeWorld(t);
-    const headers = { AuthenticationToken: w.user.authenticationToken, DeveloperToken: w.user.developerToken };
+    const headers = headersOf(w.user);
     await makeCouponClass(t, w.customerId, { name: 'Short', amount: '20', activeDays: 10 });
     await makeCouponClass(t, w.customerId, { name: 'Long', amount: '30', activeDays: 100 });
     const [short] = await mint(t, w.customerId, 'Short');
@@ -37,13 +39,10 @@ describe('expiry sweep', function () {
     );
     const shortExpiry = offersBefore.find((o) => o.couponCode === short)!.expirationDate;
 
-    const { now } = await t.admin<{ now: string }>('/admin/clock', { advance: 'P11D' });
-    const [a, b] = await Promise.all([
-      sweepExpiries(t.db.knex, new Date(now)),
-      sweepExpiries(t.db.knex, new Date(now)),
-    ]);
+    const now = await advanceClock(t, 'P11D');
+    const [a, b] = await Promise.all([sweepExpiries(t.db.knex, now), sweepExpiries(t.db.knex, now)]);
     expect(a + b).to.equal(1);
-    expect(await sweepExpiries(t.db.knex, new Date(now))).to.equal(0);
+    expect(await sweepExpiries(t.db.knex, now)).to.equal(0);
 
     const entries = (await t.db
       .knex('ledger_entries')

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { migrationSource } from '../../src/repositories/migrations.ts';
 import { freshDatabase, postSoap, soapRequest, startTestApp, type TestApp, type TestDatabase } from '../support/app.ts';
+import { advanceClock } from '../support/clock.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
 
 const MIGRATIONS = readdirSync(path.join(repoRoot, 'migrations'))
@@ -102,7 +103,7 @@ async function useTheService(t: TestApp): Promise<string[]> {
     autoGrant: 'new-accounts',
   });
   await t.admin('/admin/accounts', { customer: customer.id, currency: 'USD' });
-  await t.admin('/admin/clock', { advance: 'PT1S' });
+  await advanceClock(t, 'PT1S');
   await t.admin('/admin/spend', { account: account.id, amount: '12.50' });
   await t.admin('/admin/coupons/revoke', { code: codes[2], reason: 'migration test' });
 

@@ -1,12 +1,11 @@
 // The life of a redeemed coupon (SPEC §5) told through the interfaces users have: RedeemCoupon, GetCouponInfo,
 // SearchCoupons and GetAccountMonthlySpend over real SOAP clients (zeep and node-soap), and the operator API and
 // `billing` CLI for spend, payment methods, revocation and the test clock.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { callNodeSoap, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
+import { callNodeSoap, callZeep, type ClientOutcome } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { billingOk } from '../support/cli.ts';
+import { clockNow, setClock, startEachTestAt } from '../support/clock.ts';
 import {
   customerIdPredicate,
   makeAccount,
@@ -15,15 +14,12 @@ import {
   mint,
   type World,
 } from '../support/factories.ts';
-import { repoRoot } from '../support/official-wsdl.ts';
-
-const execFileAsync = promisify(execFile);
+import { expectFaultCode, headersOf, list, resultOf, type Rec } from '../support/soap.ts';
 
 const NOW = '2030-01-01T00:00:00.000Z';
 const DAY = 86_400_000;
 
 type Client = 'zeep' | 'node-soap';
-type Rec = Record<string, unknown>;
 
 interface OfferLine {
   couponCode: string;
@@ -49,22 +45,6 @@ interface Info {
 
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const headersOf = (u: World['user']): SoapHeaders => ({
-  AuthenticationToken: u.authenticationToken,
-  DeveloperToken: u.developerToken,
-});
-/** zeep and node-soap give a list; a single item may come as an object. */
-const items = (v: unknown): Rec[] => (Array.isArray(v) ? (v as Rec[]) : v ? [v as Rec] : []);
-
-function resultOf<R>(out: ClientOutcome<R>): R {
-  expect(out.kind, JSON.stringify(out)).to.equal('result');
-  return (out as { result: R }).result;
-}
-
-function expectFault(out: ClientOutcome, code: number): void {
-  expect(out.kind, JSON.stringify(out)).to.equal('fault');
-  if (out.kind === 'fault') expect(out.codes).to.deep.equal([code]);
-}
 
 describe('the life of a redeemed coupon, as users and operators see it', function () {
   this.timeout(300000);
@@ -74,28 +54,11 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
     t = await startTestApp({ testClock: true });
   });
   after(async () => t.close());
-  beforeEach(async () => {
-    // The test clock only moves forward; each test starts a new one at NOW.
-    await t.admin('/admin/clock/reset', { at: NOW });
-  });
+  // The test clock only moves forward; each test starts a new one at NOW.
+  startEachTestAt(() => t, NOW);
 
-  async function setClock(at: string): Promise<Date> {
-    return new Date((await t.admin<{ now: string }>('/admin/clock', { set: at })).now);
-  }
-  async function clockNow(): Promise<string> {
-    return (await t.admin<{ now: string }>('/admin/clock', undefined, 'GET')).now;
-  }
-
-  /** Runs the `billing` CLI as a subprocess against this server; returns its JSON output. */
-  async function billing<T = unknown>(...args: string[]): Promise<T> {
-    const { stdout } = await execFileAsync(process.execPath, [path.join(repoRoot, 'bin', 'billing.js'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, BILLING_URL: t.baseUrl, BILLING_ADMIN_KEY: t.adminKey },
-    });
-    return JSON.parse(stdout) as T;
-  }
-
-  const offersOf = (accountId: string): Promise<OfferLine[]> => billing<OfferLine[]>('offers', '--account', accountId);
+  const offersOf = (accountId: string): Promise<OfferLine[]> =>
+    billingOk<OfferLine[]>(t, ['offers', '--account', accountId]);
   const spend = (account: string, amount: string, at?: string): Promise<{ id: string }> =>
     t.admin('/admin/spend', at === undefined ? { account, amount } : { account, amount, at });
 
@@ -122,14 +85,14 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
       client === 'zeep'
         ? await callZeep(t.endpoint, 'GetCouponInfo', headersOf(w.user), { CustomerId: Number(w.customerId) })
         : await callNodeSoap(t.endpoint, 'GetCouponInfo', headersOf(w.user), { CustomerId: w.customerId });
-    const list = items(((resultOf(out) as Rec).CouponInfoData as Rec | null)?.CouponInfoData);
+    const infos = list(((resultOf(out) as Rec).CouponInfoData as Rec | null)?.CouponInfoData);
     const codes = (await t.db.knex('coupons').whereIn(
       'id',
-      list.map((i) => String(i.CouponId)),
+      infos.map((i) => String(i.CouponId)),
     )) as { id: string; code: string }[];
     const codeOf = new Map(codes.map((c) => [String(c.id), c.code]));
     return new Map(
-      list.map((i) => [
+      infos.map((i) => [
         codeOf.get(String(i.CouponId))!,
         {
           status: Number(i.Status),
@@ -156,7 +119,7 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
       client === 'zeep'
         ? await callZeep(t.endpoint, 'SearchCoupons', headersOf(w.user), body)
         : await callNodeSoap(t.endpoint, 'SearchCoupons', headersOf(w.user), body);
-    const [coupon] = items(((resultOf(out) as Rec).Coupons as Rec).Coupon);
+    const [coupon] = list(((resultOf(out) as Rec).Coupons as Rec).Coupon);
     const info = (coupon?.RedemptionInfo ?? null) as Rec | null;
     // zeep shows a nil complex element as an object whose fields are all null.
     return info && Object.values(info).some((v) => v !== null) ? info : null;
@@ -184,11 +147,11 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
       const fresh = (await couponInfo(w)).get(code!)!;
       expect(fresh).to.include({ status: 1, couponValue: 50, upfrontSpending: 20, spendToThreshold: 20, balance: 0 });
 
-      await billing('spend', 'record', '--account', w.accountId, '--amount', '15');
+      await billingOk(t, ['spend', 'record', '--account', w.accountId, '--amount', '15']);
       const earning = (await couponInfo(w, 'node-soap')).get(code!)!;
       expect(earning).to.include({ status: 1, spendToThreshold: 5, balance: 0 });
 
-      await billing('spend', 'record', '--account', w.accountId, '--amount', '12');
+      await billingOk(t, ['spend', 'record', '--account', w.accountId, '--amount', '12']);
       const credited = (await couponInfo(w)).get(code!)!;
       expect(credited).to.include({ status: 1, spendToThreshold: 0, balance: 43 });
       const info = (await redemptionInfo(w, code!))!;
@@ -242,7 +205,7 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
       expect(queued.get(second!)).to.include({ status: 5, balance: 0 });
       expect(await redemptionInfo(w, second!)).to.include({ ActivationDate: null });
 
-      const at = await clockNow();
+      const at = (await clockNow(t)).toISOString();
       await spend(w.accountId, '25', at);
 
       const after = await couponInfo(w, 'node-soap');
@@ -261,14 +224,14 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
 
     it('an account without a payment method has offers that need one; adding it makes them Active and Pending', async () => {
       const w = await makeWorld(t);
-      const account = await billing<{ id: string; number: string }>(
+      const account = await billingOk<{ id: string; number: string }>(t, [
         'account',
         'create',
         '--customer',
         w.customerId,
         '--currency',
         'USD',
-      );
+      ]);
       const [first] = await coupons(w, 'First', { amount: '50', threshold: '10' });
       const [second] = await coupons(w, 'Second', { amount: '20' });
       await redeem(w, account.id, first!, 'node-soap');
@@ -280,7 +243,7 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
       // Spend before activation never counts for an offer (no paying existing balances).
       await spend(account.id, '3');
 
-      expect(await billing('account', 'add-payment-method', '--account', account.id)).to.deep.equal({
+      expect(await billingOk(t, ['account', 'add-payment-method', '--account', account.id])).to.deep.equal({
         id: account.id,
       });
 
@@ -296,7 +259,7 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
       const [day] = await coupons(w, 'OneDay', { amount: '10', activeDays: 1 });
       const [next] = await coupons(w, 'Next', { amount: '20' });
       await redeem(w, w.accountId, day!);
-      await billing('clock', 'advance', 'P2D');
+      await billingOk(t, ['clock', 'advance', 'P2D']);
 
       const redeemedAt = await redeem(w, w.accountId, next!);
 
@@ -313,11 +276,11 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
       const [long] = await coupons(w, 'Long', { amount: '20', activeDays: 30 });
       await redeem(w, account.id, brief!);
       await redeem(w, account.id, long!, 'node-soap');
-      await billing('clock', 'advance', 'P3D');
+      await billingOk(t, ['clock', 'advance', 'P3D']);
       const waiting = await couponInfo(w);
       expect([waiting.get(brief!)!.status, waiting.get(long!)!.status]).to.deep.equal([3, 4]);
 
-      await billing('account', 'add-payment-method', '--account', account.id);
+      await billingOk(t, ['account', 'add-payment-method', '--account', account.id]);
 
       const ready = await couponInfo(w, 'node-soap');
       expect([ready.get(brief!)!.status, ready.get(long!)!.status]).to.deep.equal([3, 1]);
@@ -340,7 +303,7 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
       await redeem(w, w.accountId, next!, 'node-soap');
       await spend(w.accountId, '5');
 
-      const { now } = await billing<{ now: string }>('clock', 'advance', 'P11D');
+      const { now } = await billingOk<{ now: string }>(t, ['clock', 'advance', 'P11D']);
       expect(new Date(now).getTime()).to.be.greaterThan(new Date(redeemedShort).getTime() + 10 * DAY);
 
       const lines = await offersOf(w.accountId);
@@ -377,7 +340,7 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
       await redeem(w, w.accountId, second!);
       await spend(w.accountId, '10');
 
-      const revoked = await billing('coupons', 'revoke', '--code', first!.toLowerCase(), '--reason', 'fraud');
+      const revoked = await billingOk(t, ['coupons', 'revoke', '--code', first!.toLowerCase(), '--reason', 'fraud']);
       expect(revoked).to.deep.equal({ code: first, status: 'Revoked' });
 
       const infos = await couponInfo(w, 'node-soap');
@@ -406,7 +369,7 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
         redeemed.set(earn[i]!, await redeem(w, account, earn[i]!));
         redeemed.set(queue[i]!, await redeem(w, account, queue[i]!));
       }
-      await setClock('2030-01-02T00:00:00Z');
+      await setClock(t, '2030-01-02T00:00:00Z');
       const events: readonly (readonly [string, string])[] = [
         ['2029-12-31T12:00:00Z', '7'], // before the redemptions: cash, counts for no offer
         ['2030-01-01T01:00:00Z', '6'],
@@ -417,7 +380,7 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
 
       for (const [at, amount] of events) await spend(w.accountId, amount, at);
       for (const i of [3, 1, 4, 2, 0])
-        await billing('spend', 'record', '--account', b.id, '--amount', events[i]![1], '--at', events[i]![0]);
+        await billingOk(t, ['spend', 'record', '--account', b.id, '--amount', events[i]![1], '--at', events[i]![0]]);
 
       const view = async (account: string): Promise<unknown[]> =>
         (await offersOf(account)).map(({ couponCode, activationDate, ...o }) => ({
@@ -455,11 +418,20 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
       await redeem(w, w.accountId, short!);
       await redeem(w, w.accountId, next!);
       await spend(w.accountId, '5');
-      await billing('clock', 'advance', 'P11D');
+      await billingOk(t, ['clock', 'advance', 'P11D']);
       await spend(w.accountId, '1'); // the expiry is recorded by now: 45 forfeited
       expect(await ledgerSums(w.accountId, short!)).to.deep.include({ forfeit: 4500 });
 
-      await billing('spend', 'record', '--account', w.accountId, '--amount', '5', '--at', '2030-01-06T00:00:00Z');
+      await billingOk(t, [
+        'spend',
+        'record',
+        '--account',
+        w.accountId,
+        '--amount',
+        '5',
+        '--at',
+        '2030-01-06T00:00:00Z',
+      ]);
 
       const lines = await offersOf(w.accountId);
       expect(lines.map((o) => [o.status, o.balance, o.forfeited])).to.deep.equal([
@@ -479,7 +451,7 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
   describe('GetAccountMonthlySpend', () => {
     it('sums only the spend of the requested UTC month, boundaries included', async () => {
       const w = await makeWorld(t);
-      await setClock('2030-03-15T00:00:00Z');
+      await setClock(t, '2030-03-15T00:00:00Z');
       for (const [at, amount] of [
         ['2030-01-01T00:00:00Z', '5.50'],
         ['2030-01-31T23:59:59.999Z', '1.10'],
@@ -521,11 +493,11 @@ describe('the life of a redeemed coupon, as users and operators see it', functio
           MonthYear: '2030-01-01T00:00:00Z',
         });
 
-      expectFault(await ask(999999), 2108);
+      expectFaultCode(await ask(999999), 2108);
       const denied = await ask(Number(other.accountId));
-      expectFault(denied, 106);
+      expectFaultCode(denied, 106);
       expect((denied as { detailRoot: string }).detailRoot).to.equal('{https://adapi.microsoft.com}AdApiFaultDetail');
-      expectFault(
+      expectFaultCode(
         await callNodeSoap(t.endpoint, 'GetAccountMonthlySpend', headersOf(w.user), {
           AccountId: other.accountId,
           MonthYear: '2030-01-01T00:00:00Z',

@@ -1,67 +1,17 @@
 // The `billing` CLI (SPEC §6) run as a subprocess against a real server: each command prints one JSON document on
 // stdout and exits 0; each error exits non-zero with a clear message on stderr and nothing on stdout. Also the
 // operator API's bearer-key check.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect } from 'chai';
 import { CODE_ALPHABET, CODE_LENGTH } from '../../src/services/coupon-codes.ts';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { argv, billingFails, billingJson } from '../support/cli.ts';
 import { searchPredicatesXml } from '../support/factories.ts';
-import { repoRoot } from '../support/official-wsdl.ts';
-
-const BIN = path.join(repoRoot, 'bin', 'billing.js');
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 type Json = Record<string, unknown>;
-
-/** The words of a command line; each interpolated value stays one argument, spaces included. */
-function argv(words: TemplateStringsArray, ...values: string[]): string[] {
-  return words.flatMap((w, i) => [...w.split(/\s+/).filter(Boolean), ...(i < values.length ? [values[i]!] : [])]);
-}
 
 describe('the billing CLI', function () {
   this.timeout(60000);
   let t: TestApp;
-
-  /** `node bin/billing.js …args` with BILLING_URL and BILLING_ADMIN_KEY pointing at the test server. */
-  function billing(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, BILLING_URL: t.baseUrl, BILLING_ADMIN_KEY: t.adminKey };
-    for (const [k, v] of Object.entries(env)) {
-      if (v === undefined) delete childEnv[k];
-      else childEnv[k] = v;
-    }
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], { env: childEnv, cwd: repoRoot });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-  }
-
-  /** Runs a command that must succeed and returns the one JSON document it printed. */
-  async function ok(args: readonly string[]): Promise<Json> {
-    const run = await billing(args);
-    expect(run.status, run.stderr).to.equal(0);
-    expect(run.stderr).to.equal('');
-    expect(run.stdout.endsWith('\n') && run.stdout.trim().split('\n').length === 1, run.stdout).to.equal(true);
-    return JSON.parse(run.stdout) as Json;
-  }
-
-  /** Runs a command that must fail and returns its stderr. */
-  async function fails(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-    const run = await billing(args, env);
-    expect(run.status, run.stdout).to.be.a('number').and.not.equal(0);
-    expect(run.stdout).to.equal('');
-    return run;
-  }
 
   // Arrange through the operator API (the CLI's server side); only the command under test runs the CLI.
   const newCustomer = async (name = 'Contoso'): Promise<string> =>
@@ -76,7 +26,7 @@ describe('the billing CLI', function () {
 
   describe('commands print one JSON document with the documented keys', () => {
     it('customer create --name prints {"id"} of the new customer', async () => {
-      const out = await ok(argv`customer create --name ${'Contoso Ltd.'}`);
+      const out = await billingJson(t, argv`customer create --name ${'Contoso Ltd.'}`);
 
       expect(Object.keys(out)).to.deep.equal(['id']);
       expect(out.id).to.match(/^[1-9]\d*$/);
@@ -87,7 +37,7 @@ describe('the billing CLI', function () {
     it('account create with only --customer and --currency prints {"id","number"}; it bills to its own customer', async () => {
       const customer = await newCustomer();
 
-      const out = await ok(argv`account create --customer ${customer} --currency USD`);
+      const out = await billingJson(t, argv`account create --customer ${customer} --currency USD`);
 
       expect(Object.keys(out).sort()).to.deep.equal(['id', 'number']);
       expect(out.number).to.match(/^F\d{7,}$/);
@@ -101,7 +51,8 @@ describe('the billing CLI', function () {
       const customer = await newCustomer();
       const payer = await newCustomer('Payer');
 
-      const out = await ok(
+      const out = await billingJson(
+        t,
         argv`account create --customer ${customer} --currency eur --number X7654321 --bill-to ${payer} --payment-method`,
       );
 
@@ -114,7 +65,7 @@ describe('the billing CLI', function () {
     it('user create prints {"id","authenticationToken","developerToken"}, and the tokens work over SOAP', async () => {
       const customer = await newCustomer();
 
-      const out = await ok(argv`user create --customer ${customer} --role Standard`);
+      const out = await billingJson(t, argv`user create --customer ${customer} --role Standard`);
 
       expect(Object.keys(out).sort()).to.deep.equal(['authenticationToken', 'developerToken', 'id']);
       const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', searchPredicatesXml(customer), out as never));
@@ -125,7 +76,8 @@ describe('the billing CLI', function () {
       const customer = await newCustomer();
       const username = `legacy-${customer}`;
 
-      const out = await ok(
+      const out = await billingJson(
+        t,
         argv`user create --customer ${customer} --role ViewOnly --username ${username}
              --password ${'correct horse battery'} --expires 2099-01-01T00:00:00Z`,
       );
@@ -145,7 +97,10 @@ describe('the billing CLI', function () {
     it('user create with an --expires in the past gives a token that SOAP refuses as expired (109)', async () => {
       const customer = await newCustomer();
 
-      const out = await ok(argv`user create --customer ${customer} --role SuperAdmin --expires 2020-01-01T00:00:00Z`);
+      const out = await billingJson(
+        t,
+        argv`user create --customer ${customer} --role SuperAdmin --expires 2020-01-01T00:00:00Z`,
+      );
 
       const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', searchPredicatesXml(customer), out as never));
       expect(res.status).to.equal(500);
@@ -155,7 +110,8 @@ describe('the billing CLI', function () {
     it('class create with every option prints {"id","name"} and stores each option', async () => {
       const customer = await newCustomer();
 
-      const out = await ok(
+      const out = await billingJson(
+        t,
         argv`class create --customer ${customer} --name ${'Spring promo'} --type Acquisition --amount 12.34
              --currency USD --threshold 100 --percent-off 12.5 --active-days 30 --start 2026-01-01T00:00:00Z
              --end 2026-12-31T00:00:00Z --expires 2027-06-01T00:00:00Z --redeem-within-days 14 --feature-id 7`,
@@ -184,7 +140,7 @@ describe('the billing CLI', function () {
       const customer = await newCustomer();
       await newClass(customer, 'Bulk');
 
-      const out = await ok(argv`coupons mint --customer ${customer} --class Bulk --count 5000`);
+      const out = await billingJson(t, argv`coupons mint --customer ${customer} --class Bulk --count 5000`);
 
       expect(Object.keys(out)).to.deep.equal(['codes']);
       const codes = out.codes as string[];
@@ -201,44 +157,46 @@ describe('the billing CLI', function () {
 
   describe('errors exit non-zero with a clear message on stderr and nothing on stdout', () => {
     it('a missing required flag names the flag and shows the usage', async () => {
-      const run = await fails(argv`account create --customer 1`);
+      const run = await billingFails(t, argv`account create --customer 1`);
 
       expect(run.stderr).to.match(/^billing: --currency is required\n/);
       expect(run.stderr).to.include('usage:');
     });
 
     it('an unknown command says so', async () => {
-      const run = await fails(argv`customer delete --name x`);
+      const run = await billingFails(t, argv`customer delete --name x`);
 
       expect(run.stderr).to.match(/^billing: unknown command 'customer delete'/);
     });
 
     it('an unknown flag says so', async () => {
-      const run = await fails(argv`customer create --name x --colour red`);
+      const run = await billingFails(t, argv`customer create --name x --colour red`);
 
       expect(run.stderr).to.match(/^billing: .*--colour/);
     });
 
     it('a wrong admin key is refused by the server', async () => {
-      const run = await fails(argv`customer create --name x`, { BILLING_ADMIN_KEY: 'not-the-admin-key-at-all' });
+      const run = await billingFails(t, argv`customer create --name x`, {
+        BILLING_ADMIN_KEY: 'not-the-admin-key-at-all',
+      });
 
       expect(run.stderr).to.match(/^billing: missing or wrong admin key/);
     });
 
     it('no admin key at all is refused before calling the server', async () => {
-      const run = await fails(argv`customer create --name x`, { BILLING_ADMIN_KEY: undefined });
+      const run = await billingFails(t, argv`customer create --name x`, { BILLING_ADMIN_KEY: undefined });
 
       expect(run.stderr).to.match(/^billing: the admin key is required/);
     });
 
     it('an unreachable server names the URL', async () => {
-      const run = await fails(argv`customer create --name x`, { BILLING_URL: 'http://127.0.0.1:9' });
+      const run = await billingFails(t, argv`customer create --name x`, { BILLING_URL: 'http://127.0.0.1:9' });
 
       expect(run.stderr).to.match(/^billing: cannot reach http:\/\/127\.0\.0\.1:9/);
     });
 
     it('an unknown customer is reported as not found', async () => {
-      const run = await fails(argv`account create --customer 987654321 --currency USD`);
+      const run = await billingFails(t, argv`account create --customer 987654321 --currency USD`);
 
       expect(run.stderr).to.equal('billing: customer 987654321 not found\n');
     });
@@ -247,7 +205,8 @@ describe('the billing CLI', function () {
       const customer = await newCustomer();
       await newClass(customer, 'Twice');
 
-      const run = await fails(
+      const run = await billingFails(
+        t,
         argv`class create --customer ${customer} --name Twice --type Retention --amount 5 --currency USD`,
       );
 
@@ -257,7 +216,7 @@ describe('the billing CLI', function () {
     it('a currency that is not an ISO 4217 code is refused', async () => {
       const customer = await newCustomer();
 
-      const run = await fails(argv`account create --customer ${customer} --currency US$`);
+      const run = await billingFails(t, argv`account create --customer ${customer} --currency US$`);
 
       expect(run.stderr).to.equal('billing: currency must be a three-letter ISO 4217 code\n');
     });
@@ -265,7 +224,8 @@ describe('the billing CLI', function () {
     it('an amount with more decimals than the currency has is refused (USD: 2)', async () => {
       const customer = await newCustomer();
 
-      const run = await fails(
+      const run = await billingFails(
+        t,
         argv`class create --customer ${customer} --name Fraction --type Retention --amount 10.005 --currency USD`,
       );
 
@@ -275,7 +235,8 @@ describe('the billing CLI', function () {
     it('an amount with more decimals than the currency has is refused (JPY: 0)', async () => {
       const customer = await newCustomer();
 
-      const run = await fails(
+      const run = await billingFails(
+        t,
         argv`class create --customer ${customer} --name Yen --type Retention --amount 100.5 --currency JPY`,
       );
 
@@ -285,7 +246,8 @@ describe('the billing CLI', function () {
     it('a date that does not exist is refused, not rolled over into the next month', async () => {
       const customer = await newCustomer();
 
-      const run = await fails(
+      const run = await billingFails(
+        t,
         argv`class create --customer ${customer} --name Leap --type Retention --amount 5 --currency USD
              --start 2026-02-30T00:00:00Z`,
       );
@@ -298,7 +260,7 @@ describe('the billing CLI', function () {
     it('minting from a class the customer does not have is reported as not found', async () => {
       const customer = await newCustomer();
 
-      const run = await fails(argv`coupons mint --customer ${customer} --class Nope --count 1`);
+      const run = await billingFails(t, argv`coupons mint --customer ${customer} --class Nope --count 1`);
 
       expect(run.stderr).to.equal(`billing: customer ${customer} has no class named Nope\n`);
     });

@@ -1,15 +1,10 @@
 // The operator interface refuses what it cannot mean (SPEC §6): strict dates, positive amounts with at most the
 // currency's decimals, a test clock that only moves forward by calendar months and years. Every refusal is an HTTP
 // 400 with a JSON error naming the field (never a 500) and changes nothing; the CLI exits non-zero with the message.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { runBilling } from '../support/cli.ts';
 import { makeAccount, makeCustomer } from '../support/factories.ts';
-import { repoRoot } from '../support/official-wsdl.ts';
-
-const execFileAsync = promisify(execFile);
 
 describe('the operator interface refuses what it cannot mean', function () {
   this.timeout(180000);
@@ -28,22 +23,6 @@ describe('the operator interface refuses what it cannot mean', function () {
     const json = (await res.json()) as { error?: string };
     return { status: res.status, error: json.error ?? '' };
   }
-  async function billing(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await execFileAsync(
-        process.execPath,
-        [path.join(repoRoot, 'bin', 'billing.js'), ...args],
-        {
-          cwd: repoRoot,
-          env: { ...process.env, BILLING_URL: t.baseUrl, BILLING_ADMIN_KEY: t.adminKey },
-        },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code: number; stdout: string; stderr: string };
-      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-    }
-  }
   const spendCount = async (): Promise<number> =>
     Number(((await t.db.knex('account_events').where({ kind: 'spend' }).count({ n: '*' })) as { n: string }[])[0]!.n);
 
@@ -61,9 +40,9 @@ describe('the operator interface refuses what it cannot mean', function () {
         const account = (await makeAccount(t, await makeCustomer(t))).id;
         const before = await spendCount();
 
-        const run = await billing('spend', 'record', '--account', account, '--amount', '5', '--at', bad);
+        const run = await runBilling(t, ['spend', 'record', '--account', account, '--amount', '5', '--at', bad]);
 
-        expect(run.code).to.equal(1);
+        expect(run.status).to.equal(1);
         expect(run.stdout).to.equal('');
         expect(run.stderr).to.equal(
           'billing: at must be an ISO 8601 date-time with a zone, such as 2026-01-31T00:00:00Z\n',
@@ -86,12 +65,12 @@ describe('the operator interface refuses what it cannot mean', function () {
       it(`class create --${field} 2026-04-31T00:00:00Z is refused, naming --${field}`, async () => {
         const customer = await makeCustomer(t);
 
-        const run = await billing(
+        const run = await runBilling(t, [
           ...['class', 'create', '--customer', customer, '--name', 'X', '--type', 'Retention'],
           ...['--amount', '5', '--currency', 'USD', `--${field}`, '2026-04-31T00:00:00Z'],
-        );
+        ]);
 
-        expect(run.code).to.equal(1);
+        expect(run.status).to.equal(1);
         expect(run.stderr).to.match(new RegExp(`^billing: ${field} must be an ISO 8601 date-time with a zone`));
         expect(await t.db.knex('coupon_classes').where({ customer_id: customer })).to.have.length(0);
       });
@@ -124,9 +103,9 @@ describe('the operator interface refuses what it cannot mean', function () {
         const before = await spendCount();
 
         // `--amount=-5`: a separate `-5` would be read as a flag.
-        const run = await billing('spend', 'record', '--account', account, `--amount=${amount}`);
+        const run = await runBilling(t, ['spend', 'record', '--account', account, `--amount=${amount}`]);
 
-        expect(run.code).to.equal(1);
+        expect(run.status).to.equal(1);
         expect(run.stderr).to.equal(`billing: ${message}\n`);
         expect(await spendCount()).to.equal(before);
       });
@@ -166,9 +145,9 @@ describe('the operator interface refuses what it cannot mean', function () {
     const now = async (): Promise<string> => (await t.admin<{ now: string }>('/admin/clock', undefined, 'GET')).now;
 
     it('clock set to an earlier time than the simulated now is refused and leaves the clock where it was', async () => {
-      const run = await billing('clock', 'set', '2099-01-01T00:00:00Z');
+      const run = await runBilling(t, ['clock', 'set', '2099-01-01T00:00:00Z']);
 
-      expect(run.code).to.equal(1);
+      expect(run.status).to.equal(1);
       expect(run.stderr).to.match(
         /^billing: the test clock only moves forward: 2099-01-01T00:00:00\.000Z is before its current time 2099-01-31T00:00:0/,
       );
@@ -176,15 +155,15 @@ describe('the operator interface refuses what it cannot mean', function () {
     });
 
     it('clock set to a later time moves it there', async () => {
-      const run = await billing('clock', 'set', '2099-06-01T12:00:00Z');
+      const run = await runBilling(t, ['clock', 'set', '2099-06-01T12:00:00Z']);
 
-      expect(run.code).to.equal(0);
+      expect(run.status).to.equal(0);
       expect((JSON.parse(run.stdout) as { now: string }).now).to.equal('2099-06-01T12:00:00.000Z');
     });
 
     it('clock advance P1M from 2099-01-31 lands on 2099-02-28, then P1M on 2099-03-28', async () => {
-      const first = JSON.parse((await billing('clock', 'advance', 'P1M')).stdout) as { now: string };
-      const second = JSON.parse((await billing('clock', 'advance', 'P1M')).stdout) as { now: string };
+      const first = JSON.parse((await runBilling(t, ['clock', 'advance', 'P1M'])).stdout) as { now: string };
+      const second = JSON.parse((await runBilling(t, ['clock', 'advance', 'P1M'])).stdout) as { now: string };
 
       expect(first.now.slice(0, 10)).to.equal('2099-02-28');
       expect(second.now.slice(0, 10)).to.equal('2099-03-28');
@@ -202,26 +181,26 @@ describe('the operator interface refuses what it cannot mean', function () {
 
     for (const bad of ['PT0S', 'P0D', '-P1D', 'P1.5M', '86400', 'tomorrow'])
       it(`clock advance ${bad} is refused and the clock does not move`, async () => {
-        const run = await billing('clock', 'advance', '--', bad);
+        const run = await runBilling(t, ['clock', 'advance', '--', bad]);
 
-        expect(run.code).to.equal(1);
+        expect(run.status).to.equal(1);
         expect(run.stderr).to.equal('billing: advance must be a positive ISO 8601 duration such as P1D, PT2H or P1M\n');
         expect((await now()).slice(0, 10)).to.equal('2099-01-31');
       });
 
     it('clock set with an impossible date is refused, naming set', async () => {
-      const run = await billing('clock', 'set', '2099-02-30T00:00:00Z');
+      const run = await runBilling(t, ['clock', 'set', '2099-02-30T00:00:00Z']);
 
-      expect(run.code).to.equal(1);
+      expect(run.status).to.equal(1);
       expect(run.stderr).to.equal(
         'billing: set must be an ISO 8601 date-time with a zone, such as 2026-01-31T00:00:00Z\n',
       );
     });
 
     it('clock reset is the one way back: a new test clock at the given time', async () => {
-      const run = await billing('clock', 'reset', '2030-01-01T00:00:00Z');
+      const run = await runBilling(t, ['clock', 'reset', '2030-01-01T00:00:00Z']);
 
-      expect(run.code).to.equal(0);
+      expect(run.status).to.equal(0);
       expect((await now()).slice(0, 10)).to.equal('2030-01-01');
     });
   });

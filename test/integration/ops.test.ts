@@ -16,7 +16,7 @@ import {
   type TestApp,
   type TestDatabase,
 } from '../support/app.ts';
-import { customerIdPredicateXml, makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
+import { customerIdPredicateXml, makeWorldWithCoupons, type World } from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
 
 type Json = Record<string, unknown>;
@@ -30,9 +30,7 @@ describe('operating the service', function () {
 
   before(async () => {
     t = await startTestApp();
-    w = await makeWorld(t);
-    await makeCouponClass(t, w.customerId);
-    await mint(t, w.customerId, 'Spring', 2);
+    ({ w } = await makeWorldWithCoupons(t, 2));
   });
   after(async () => t?.close());
 

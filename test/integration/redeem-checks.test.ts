@@ -1,8 +1,9 @@
 // RedeemCoupon over real SOAP clients built from the official WSDL (zeep for most calls, node-soap for some):
 // every check of SPEC §4 with its code, in the stated order, against a service with the test clock.
 import { expect } from 'chai';
-import { callNodeSoap, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
+import { callNodeSoap, callZeep, type ClientOutcome } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { advanceClock, clockNow, setClock, startEachTestAt } from '../support/clock.ts';
 import {
   customerIdPredicate,
   customerOfUser,
@@ -11,23 +12,18 @@ import {
   makeCustomer,
   makeUser,
   makeWorld,
+  makeWorldWithCoupons,
   mint,
   type World,
 } from '../support/factories.ts';
+import { ADAPI_FAULT, expectClientFault, headersOf, type Rec } from '../support/soap.ts';
 
 /** The simulated "now" every test starts from (the test clock is shared through the suite's database). */
 const NOW = '2030-01-01T00:00:00.000Z';
-const ADAPI_FAULT = '{https://adapi.microsoft.com}AdApiFaultDetail';
-const API_FAULT = '{https://bingads.microsoft.com/Billing/v13}ApiFault';
 
 type Client = 'zeep' | 'node-soap';
-type Rec = Record<string, unknown>;
 
 const iso = (v: unknown): string => new Date(v as string).toISOString();
-const headersOf = (u: { authenticationToken: string; developerToken: string }): SoapHeaders => ({
-  AuthenticationToken: u.authenticationToken,
-  DeveloperToken: u.developerToken,
-});
 
 describe('RedeemCoupon checks a coupon and an account in the order of the specification', function () {
   this.timeout(120000);
@@ -37,20 +33,8 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     t = await startTestApp({ testClock: true });
   });
   after(async () => t.close());
-  beforeEach(async () => {
-    // The test clock only moves forward; each test starts a new one at NOW.
-    await t.admin('/admin/clock/reset', { at: NOW });
-  });
-
-  async function setClock(at: string): Promise<Date> {
-    return new Date((await t.admin<{ now: string }>('/admin/clock', { set: at })).now);
-  }
-  async function clockNow(): Promise<Date> {
-    return new Date((await t.admin<{ now: string }>('/admin/clock', undefined, 'GET')).now);
-  }
-  async function advanceClock(duration: string): Promise<Date> {
-    return new Date((await t.admin<{ now: string }>('/admin/clock', { advance: duration })).now);
-  }
+  // The test clock only moves forward; each test starts a new one at NOW.
+  startEachTestAt(() => t, NOW);
 
   function redeem(
     user: { authenticationToken: string; developerToken: string },
@@ -76,23 +60,13 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     return iso((out as { result: { RedemptionDate: string } }).result.RedemptionDate);
   }
 
-  function expectFault(out: ClientOutcome, code: number, root: string = API_FAULT): void {
-    expect(out.kind, JSON.stringify(out)).to.equal('fault');
-    if (out.kind !== 'fault') return;
-    expect(out.codes).to.deep.equal([code]);
-    // node-soap drops namespaces: only the local name is comparable there.
-    expect(out.detailRoot).to.be.oneOf([root, root.replace(/^\{[^}]*\}/, '')]);
-  }
-
   /** A world with a class (overridable) and one coupon of it. */
   async function worldWithCoupon(
     classOverrides: Record<string, unknown> = {},
     worldOverrides: { role?: string; currency?: string } = {},
   ): Promise<{ w: World; code: string }> {
-    const w = await makeWorld(t, worldOverrides);
-    await makeCouponClass(t, w.customerId, classOverrides);
-    const [code] = await mint(t, w.customerId, 'Spring', 1);
-    return { w, code: code! };
+    const { w, codes } = await makeWorldWithCoupons(t, 1, { class: classOverrides, world: worldOverrides });
+    return { w, code: codes[0]! };
   }
 
   /** The coupon as SearchCoupons shows it to `user` (zeep). */
@@ -123,9 +97,9 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const { w, code } = await worldWithCoupon();
       const standard = await makeUser(t, w.customerId, { role: 'Standard' });
 
-      const before = await clockNow();
+      const before = await clockNow(t);
       const out = await redeem(standard, w.accountId, code);
-      const after = await clockNow();
+      const after = await clockNow(t);
 
       expect(out.kind, JSON.stringify(out)).to.equal('result');
       const at = new Date(iso((out as { result: { RedemptionDate: string } }).result.RedemptionDate));
@@ -139,12 +113,12 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     it('a request with an invalid AuthenticationToken is refused first, with 105, whatever else is wrong', async () => {
       const { w } = await worldWithCoupon();
       const out = await redeem({ ...w.user, authenticationToken: 'not-a-token' }, '999999', 'NOSUCHCODE');
-      expectFault(out, 105, ADAPI_FAULT);
+      expectClientFault(out, 105, ADAPI_FAULT);
     });
 
     it('an unknown account answers 2108, even when the code is unknown too', async () => {
       const { w } = await worldWithCoupon();
-      expectFault(await redeem(w.user, '999999', 'NOSUCHCODE'), 2108);
+      expectClientFault(await redeem(w.user, '999999', 'NOSUCHCODE'), 2108);
     });
 
     for (const client of ['zeep', 'node-soap'] as const) {
@@ -154,7 +128,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
 
         const out = await redeem(w.user, other.accountId, code, client);
 
-        expectFault(out, 106, ADAPI_FAULT);
+        expectClientFault(out, 106, ADAPI_FAULT);
         expect((await searchCoupon(w.user, code)).IsRedeemed).to.equal(false);
       });
     }
@@ -163,8 +137,8 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const { w, code } = await worldWithCoupon();
       const viewer = await makeUser(t, w.customerId, { role: 'ViewOnly' });
 
-      expectFault(await redeem(viewer, w.accountId, code), 1001);
-      expectFault(await redeem(viewer, w.accountId, 'NOSUCHCODE'), 1001);
+      expectClientFault(await redeem(viewer, w.accountId, code), 1001);
+      expectClientFault(await redeem(viewer, w.accountId, 'NOSUCHCODE'), 1001);
       expect((await searchCoupon(w.user, code)).IsRedeemed).to.equal(false);
     });
   });
@@ -172,14 +146,14 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
   describe('which coupons can be redeemed', () => {
     it('an unknown code answers 4500, and so does a missing one', async () => {
       const { w } = await worldWithCoupon();
-      expectFault(await redeem(w.user, w.accountId, 'ABCDEFGHJKMNP'), 4500);
-      expectFault(await redeem(w.user, w.accountId, null), 4500);
+      expectClientFault(await redeem(w.user, w.accountId, 'ABCDEFGHJKMNP'), 4500);
+      expectClientFault(await redeem(w.user, w.accountId, null), 4500);
     });
 
     it('a revoked coupon answers 4512', async () => {
       const { w, code } = await worldWithCoupon();
       await t.admin('/admin/coupons/revoke', { code, reason: 'leaked on a forum' });
-      expectFault(await redeem(w.user, w.accountId, code), 4512);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4512);
     });
 
     it("a coupon redeemed by another account answers 4501 and stays with the first account's redemption", async () => {
@@ -187,8 +161,8 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const second = await makeAccount(t, w.customerId);
       const firstDate = await redeemOk(w.user, w.accountId, code);
 
-      expectFault(await redeem(w.user, second.id, code), 4501);
-      expectFault(await redeem(w.user, second.id, code, 'node-soap'), 4501);
+      expectClientFault(await redeem(w.user, second.id, code), 4501);
+      expectClientFault(await redeem(w.user, second.id, code, 'node-soap'), 4501);
 
       const info = (await searchCoupon(w.user, code)).RedemptionInfo as Rec;
       expect(String(info.AccountId)).to.equal(w.accountId);
@@ -200,7 +174,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const { w, code } = await worldWithCoupon();
       const first = await redeemOk(w.user, w.accountId, code);
 
-      const later = await advanceClock('P1D');
+      const later = await advanceClock(t, 'P1D');
       const again = await redeemOk(w.user, w.accountId, code);
       const third = await redeemOk(w.user, w.accountId, code, 'node-soap');
 
@@ -213,9 +187,9 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     it('a coupon before its StartDate answers 4502 and can be redeemed once the StartDate has come', async () => {
       const { w, code } = await worldWithCoupon({ start: '2030-02-01T00:00:00Z', end: '2030-06-01T00:00:00Z' });
 
-      expectFault(await redeem(w.user, w.accountId, code), 4502);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4502);
 
-      await setClock('2030-02-01T00:00:00Z');
+      await setClock(t, '2030-02-01T00:00:00Z');
       await redeemOk(w.user, w.accountId, code);
     });
 
@@ -225,13 +199,14 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
         end: '2029-12-31T23:59:59Z',
         expires: '2031-01-01T00:00:00Z',
       });
-      expectFault(await redeem(w.user, w.accountId, code), 4503);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4503);
     });
 
     it('a dispatched coupon of a class with a redeem-within window answers 4503 once the window since dispatch is over', async () => {
-      const w = await makeWorld(t);
-      await makeCouponClass(t, w.customerId, { name: 'TikTok', redeemWithinDays: 14 });
-      const [late, inTime, neverSent] = await mint(t, w.customerId, 'TikTok', 3);
+      const {
+        w,
+        codes: [late, inTime, neverSent],
+      } = await makeWorldWithCoupons(t, 3, { class: { name: 'TikTok', redeemWithinDays: 14 } });
       // DispatchCoupons hands out coupons in mint order and sets SendToDate = now.
       const dispatched = await callZeep(t.endpoint, 'DispatchCoupons', headersOf(w.user), {
         SendToEmails: { string: ['ana@example.com'] },
@@ -241,15 +216,15 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       expect(dispatched.kind, JSON.stringify(dispatched)).to.equal('result');
       expect(iso((await searchCoupon(w.user, late!)).SendToDate)).to.match(/^2030-01-01T/);
 
-      await advanceClock('P14DT1H');
+      await advanceClock(t, 'P14DT1H');
       await callZeep(t.endpoint, 'DispatchCoupons', headersOf(w.user), {
         SendToEmails: { string: ['bo@example.com'] },
         CustomerId: Number(w.customerId),
         CouponClassName: 'TikTok',
       });
-      await advanceClock('P13D');
+      await advanceClock(t, 'P13D');
 
-      expectFault(await redeem(w.user, w.accountId, late!), 4503);
+      expectClientFault(await redeem(w.user, w.accountId, late!), 4503);
       const other = await makeAccount(t, w.customerId);
       await redeemOk(w.user, other.id, inTime!);
       const third = await makeAccount(t, w.customerId);
@@ -262,12 +237,12 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
         end: '2031-01-01T00:00:00Z',
         expires: '2029-12-31T00:00:00Z',
       });
-      expectFault(await redeem(w.user, w.accountId, code), 4504);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4504);
     });
 
     it('a coupon in another currency than the account answers 4505', async () => {
       const { w, code } = await worldWithCoupon({ currency: 'USD' }, { currency: 'EUR' });
-      expectFault(await redeem(w.user, w.accountId, code), 4505);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4505);
       const usd = await makeAccount(t, w.customerId, { currency: 'USD' });
       await redeemOk(w.user, usd.id, code);
     });
@@ -295,27 +270,29 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const spender = await makeAccount(t, w.customerId);
       await t.admin('/admin/spend', { account: spender.id, amount: '0.01' });
 
-      expectFault(await redeem(w.user, w.accountId, welcome!), 4506);
+      expectClientFault(await redeem(w.user, w.accountId, welcome!), 4506);
       await redeemOk(w.user, w.accountId, loyalty!);
     });
 
     it('a customer that already redeemed an Acquisition coupon on another account is refused a second one with 4506', async () => {
-      const w = await makeWorld(t);
-      await makeCouponClass(t, w.customerId, { type: 'Acquisition' });
-      const [first, second] = await mint(t, w.customerId, 'Spring', 2);
+      const {
+        w,
+        codes: [first, second],
+      } = await makeWorldWithCoupons(t, 2, { class: { type: 'Acquisition' } });
       const other = await makeAccount(t, w.customerId);
       const firstDate = await redeemOk(w.user, other.id, first!);
 
-      expectFault(await redeem(w.user, w.accountId, second!), 4506);
-      expectFault(await redeem(w.user, other.id, second!), 4506);
+      expectClientFault(await redeem(w.user, w.accountId, second!), 4506);
+      expectClientFault(await redeem(w.user, other.id, second!), 4506);
       // Retrying the first redemption is still safe: it answers the original date, not 4506.
       expect(await redeemOk(w.user, other.id, first!)).to.equal(firstDate);
     });
 
     it("another customer's spend does not make a customer old", async () => {
-      const owner = await makeWorld(t);
-      await makeCouponClass(t, owner.customerId, { type: 'Acquisition' });
-      const [code] = await mint(t, owner.customerId, 'Spring', 1);
+      const {
+        w: owner,
+        codes: [code],
+      } = await makeWorldWithCoupons(t, 1, { class: { type: 'Acquisition' } });
       await t.admin('/admin/spend', { account: owner.accountId, amount: '5' });
       const newcomer = await makeCustomer(t, 'Fabrikam');
       const account = await makeAccount(t, newcomer);
@@ -329,7 +306,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
     it('a revoked and expired coupon answers 4512', async () => {
       const { w, code } = await worldWithCoupon({ expires: '2029-12-31T00:00:00Z', end: '2029-12-01T00:00:00Z' });
       await t.admin('/admin/coupons/revoke', { code });
-      expectFault(await redeem(w.user, w.accountId, code), 4512);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4512);
     });
 
     it('a redeemed coupon revoked since answers 4512, even to the account that redeemed it', async () => {
@@ -337,9 +314,9 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       await redeemOk(w.user, w.accountId, code);
       await t.admin('/admin/coupons/revoke', { code, reason: 'chargeback' });
 
-      expectFault(await redeem(w.user, w.accountId, code), 4512);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4512);
       const other = await makeAccount(t, w.customerId);
-      expectFault(await redeem(w.user, other.id, code), 4512);
+      expectClientFault(await redeem(w.user, other.id, code), 4512);
     });
 
     it('a coupon redeemed by another account and expired since answers 4501; its own account still gets its date', async () => {
@@ -347,9 +324,9 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
       const other = await makeAccount(t, w.customerId, { currency: 'EUR' });
       const first = await redeemOk(w.user, w.accountId, code);
 
-      await setClock('2030-02-01T00:00:00Z');
+      await setClock(t, '2030-02-01T00:00:00Z');
 
-      expectFault(await redeem(w.user, other.id, code), 4501);
+      expectClientFault(await redeem(w.user, other.id, code), 4501);
       expect(await redeemOk(w.user, w.accountId, code)).to.equal(first);
     });
 
@@ -358,7 +335,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
         { start: '2030-02-01T00:00:00Z', end: '2030-03-01T00:00:00Z', expires: '2030-04-01T00:00:00Z' },
         { currency: 'EUR' },
       );
-      expectFault(await redeem(w.user, w.accountId, code), 4502);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4502);
     });
 
     it('a coupon past its EndDate and expired answers 4503; an expired one in another currency answers 4504', async () => {
@@ -366,7 +343,7 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
         { start: '2029-01-01T00:00:00Z', end: '2029-06-01T00:00:00Z', expires: '2029-07-01T00:00:00Z' },
         { currency: 'EUR' },
       );
-      expectFault(await redeem(w.user, w.accountId, code), 4503);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4503);
 
       await makeCouponClass(t, w.customerId, {
         name: 'Old',
@@ -375,23 +352,23 @@ describe('RedeemCoupon checks a coupon and an account in the order of the specif
         expires: '2029-07-01T00:00:00Z',
       });
       const [old] = await mint(t, w.customerId, 'Old', 1);
-      expectFault(await redeem(w.user, w.accountId, old!), 4504);
+      expectClientFault(await redeem(w.user, w.accountId, old!), 4504);
     });
 
     it('an Acquisition coupon in another currency for an old customer answers 4505', async () => {
       const { w, code } = await worldWithCoupon({ type: 'Acquisition' }, { currency: 'EUR' });
       await t.admin('/admin/spend', { account: w.accountId, amount: '1' });
-      expectFault(await redeem(w.user, w.accountId, code), 4505);
+      expectClientFault(await redeem(w.user, w.accountId, code), 4505);
     });
 
     it("another customer's account answers 106 before an unknown code, a ViewOnly user 1001 before a revoked one", async () => {
       const { w, code } = await worldWithCoupon();
       const other = await makeWorld(t);
-      expectFault(await redeem(w.user, other.accountId, 'NOSUCHCODE'), 106, ADAPI_FAULT);
+      expectClientFault(await redeem(w.user, other.accountId, 'NOSUCHCODE'), 106, ADAPI_FAULT);
 
       await t.admin('/admin/coupons/revoke', { code });
       const viewer = await makeUser(t, w.customerId, { role: 'ViewOnly' });
-      expectFault(await redeem(viewer, w.accountId, code), 1001);
+      expectClientFault(await redeem(viewer, w.accountId, code), 1001);
     });
   });
 });

@@ -11,12 +11,7 @@ import {
   makeUser,
   mint,
 } from '../support/factories.ts';
-
-type Rec = Record<string, unknown>;
-const headersOf = (u: { authenticationToken: string; developerToken: string }): SoapHeaders => ({
-  AuthenticationToken: u.authenticationToken,
-  DeveloperToken: u.developerToken,
-});
+import { headersOf, type Rec } from '../support/soap.ts';
 
 describe('SearchCoupons across customers', function () {
   this.timeout(120000);

@@ -3,7 +3,9 @@
 import { expect } from 'chai';
 import { callZeep } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { advanceClock } from '../support/clock.ts';
 import { makeAccount, makeCouponClass, makeCustomer, makeUser, mint } from '../support/factories.ts';
+import { headersOf } from '../support/soap.ts';
 
 describe('spend batches', function () {
   this.timeout(120000);
@@ -15,7 +17,7 @@ describe('spend batches', function () {
 
   async function accountWithOffers(customer: string, user: { authenticationToken: string; developerToken: string }) {
     const account = await makeAccount(t, customer);
-    const headers = { AuthenticationToken: user.authenticationToken, DeveloperToken: user.developerToken };
+    const headers = headersOf(user);
     for (const cls of ['Earn', 'Flat']) {
       const [code] = await mint(t, customer, cls);
       const r = await callZeep(t.endpoint, 'RedeemCoupon', headers, {
@@ -40,8 +42,8 @@ describe('spend batches', function () {
     await makeCouponClass(t, customer, { name: 'Flat', amount: '15.5' });
     const one = await accountWithOffers(customer, user);
     const many = await accountWithOffers(customer, user);
-    const { now } = await t.admin<{ now: string }>('/admin/clock', { advance: 'P1D' });
-    const base = new Date(now).getTime() - 3_600_000; // after the redemptions, before now
+    const now = await advanceClock(t, 'P1D');
+    const base = now.getTime() - 3_600_000; // after the redemptions, before now
     const spends = Array.from({ length: 40 }, (_, i) => ({
       amount: `${(i % 7) + 0.25}`,
       at: new Date(base + i * 1000),

@@ -1,17 +1,11 @@
 // Retries never double-count (SPEC §6 --transaction-id): a spend repeating a transaction id of its account is
 // accepted, records nothing (no event, no ledger entry, no replay) and is reported as a duplicate of the original,
 // through the admin API (single and batch), the CLI, truly parallel requests and two service instances.
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { freshDatabase, startTestApp, type TestApp, type TestDatabase } from '../support/app.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { billingOk } from '../support/cli.ts';
 import { makeAccount, makeCustomer } from '../support/factories.ts';
-import { repoRoot } from '../support/official-wsdl.ts';
-import { spawnServer, type ServerProcess } from '../support/server-process.ts';
-
-const execFileAsync = promisify(execFile);
+import { startTwoInstances, type TwoInstances } from '../support/instances.ts';
 
 interface Outcome {
   id: string;
@@ -205,17 +199,8 @@ describe('spend with a transaction id is recorded once, however often it is sent
 
   it('billing spend record --transaction-id prints the duplicate flag; the repeat exits 0 and records nothing', async () => {
     const account = await newAccount();
-    const run = async (): Promise<Outcome> => {
-      const { stdout } = await execFileAsync(
-        process.execPath,
-        [
-          path.join(repoRoot, 'bin', 'billing.js'),
-          ...['spend', 'record', '--account', account, '--amount', '7', '--transaction-id', 'cli-1'],
-        ],
-        { cwd: repoRoot, env: { ...process.env, BILLING_URL: t.baseUrl, BILLING_ADMIN_KEY: t.adminKey } },
-      );
-      return JSON.parse(stdout) as Outcome;
-    };
+    const run = (): Promise<Outcome> =>
+      billingOk<Outcome>(t, ['spend', 'record', '--account', account, '--amount', '7', '--transaction-id', 'cli-1']);
 
     const first = await run();
     const again = await run();
@@ -228,47 +213,30 @@ describe('spend with a transaction id is recorded once, however often it is sent
 
 describe('spend with a transaction id across two service instances on one database', function () {
   this.timeout(300000);
-  let shared: TestDatabase;
-  const processes: ServerProcess[] = [];
-  const apps: TestApp[] = [];
-  let instances: { admin<T>(path: string, body?: unknown): Promise<T> }[] = [];
-
+  let two: TwoInstances;
   before(async () => {
-    shared = await freshDatabase();
-    if (shared.url) {
-      // Two OS processes on PostgreSQL; the embedded PGlite is one process, so two in-process servers there.
-      const adminKey = randomBytes(18).toString('base64url');
-      processes.push(await spawnServer({ databaseUrl: shared.url, adminKey, env: { OUTBOX_WORKER: '0' } }));
-      processes.push(await spawnServer({ databaseUrl: shared.url, adminKey, env: { OUTBOX_WORKER: '0' } }));
-      instances = processes;
-    } else {
-      apps.push(await startTestApp({}, shared), await startTestApp({}, shared));
-      instances = apps;
-    }
+    two = await startTwoInstances({ env: { OUTBOX_WORKER: '0' } });
   });
   after(async () => {
-    await Promise.all(processes.map((p) => p.stop()));
-    for (const a of apps) await a.close();
-    await shared?.drop();
+    await two?.close();
   });
 
   it('the same transaction id sent to both instances at once, 10 times each, records exactly one spend', async () => {
-    const customer = await instances[0]!.admin<{ id: string }>('/admin/customers', { name: 'Twin' });
-    const account = await instances[0]!.admin<{ id: string }>('/admin/accounts', {
+    const customer = await two.at(0).admin<{ id: string }>('/admin/customers', { name: 'Twin' });
+    const account = await two.at(0).admin<{ id: string }>('/admin/accounts', {
       customer: customer.id,
       currency: 'USD',
     });
 
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        instances[i % 2]!.admin<Outcome>('/admin/spend', { account: account.id, amount: '3', transactionId: 'twin' }),
+        two.at(i).admin<Outcome>('/admin/spend', { account: account.id, amount: '3', transactionId: 'twin' }),
       ),
     );
 
-    const rows = (await shared.db
-      .knex('account_events')
-      .where({ account_id: account.id, kind: 'spend' })
-      .select('id')) as { id: string }[];
+    const rows = (await two.knex('account_events').where({ account_id: account.id, kind: 'spend' }).select('id')) as {
+      id: string;
+    }[];
     expect(rows).to.have.length(1);
     expect(outcomes.filter((o) => !o.duplicate)).to.have.length(1);
     expect(new Set(outcomes.map((o) => o.id))).to.deep.equal(new Set([rows[0]!.id]));

@@ -59,6 +59,21 @@ export async function makeWorld(t: TestApp, overrides: { role?: string; currency
   return { customerId, accountId: account.id, accountNumber: account.number, user };
 }
 
+/**
+ * A world (makeWorld) with one coupon class (makeCouponClass; `class` overrides its defaults, name Spring) and
+ * `count` coupons of it.
+ */
+export async function makeWorldWithCoupons(
+  t: TestApp,
+  count = 1,
+  overrides: { class?: Record<string, unknown>; world?: { role?: string; currency?: string } } = {},
+): Promise<{ w: World; codes: string[] }> {
+  const w = await makeWorld(t, overrides.world);
+  await makeCouponClass(t, w.customerId, overrides.class);
+  const codes = await mint(t, w.customerId, String(overrides.class?.name ?? 'Spring'), count);
+  return { w, codes };
+}
+
 /** The customer a user belongs to: SearchCoupons requires a CustomerId Equals predicate naming it. */
 export async function customerOfUser(t: TestApp, user: { id: string }): Promise<string> {
   const row = (await t.db.knex('users').where({ id: user.id }).first('customer_id')) as { customer_id: string };
