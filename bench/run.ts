@@ -230,7 +230,8 @@ try {
   const quiet = await cannon(svc.endpoint, searchFile, latencySeconds);
   log('SearchCoupons latency: four anonymous senders flooding 1 MiB bodies');
   const floods: ChildProcess[] = [];
-  for (let i = 0; i < 4; i++) floods.push(await startPeer('bench/peers/flood.ts', [svc.endpoint, floodFile]));
+  for (let i = 0; i < 4; i++)
+    floods.push(await startPeer('bench/peers/flood.ts', [svc.endpoint, floodFile, `127.0.0.${i + 2}`]));
   peers.push(...floods);
   const flooded = await cannon(svc.endpoint, searchFile, latencySeconds);
   for (const f of floods) f.kill();

@@ -30,16 +30,27 @@ export interface XStart {
 
 export class XmlReadError extends Error {}
 
+/** What the reader allocates per element: its start tag, completed into the element by readElement. */
+interface Node {
+  readonly ns: string;
+  readonly local: string;
+  readonly attrs: ReadonlyMap<string, string>;
+  readonly empty: boolean;
+  children: readonly XElement[];
+  text: string;
+}
+
 /**
  * Caps on what one document may hold. The largest legitimate request (a DispatchCoupons of 1,000 emails, or 100
- * claim pairs) has about 1,100 elements, a dozen declarations and values of a few hundred characters; the
- * element cap still lets an over-large batch reach its own fault (3024, 3030, 201) rather than this one.
+ * claim pairs) has about 1,100 elements, a dozen declarations and values of a few hundred characters. The
+ * element cap keeps the worst 1 MiB shape (elements nested and closed over and over) under 100 ms of CPU, and
+ * still lets a batch a few times over its limit reach its own fault (3024, 3030, 201) rather than this one.
  */
 export const LIMITS = {
   /** Elements nested inside each other, the root being level 1. */
   depth: 64,
   /** Elements in the whole document. */
-  elements: 150_000,
+  elements: 80_000,
   /** Attributes on one element, namespace declarations included. */
   attributesPerElement: 128,
   /** xmlns declarations on one element. */
@@ -125,12 +136,6 @@ function clip(s: string): string {
   return s.length > 64 ? `${s.slice(0, 64)}…` : s;
 }
 
-interface OpenElement {
-  readonly qname: string;
-  /** Length of the undo log before this element's declarations. */
-  readonly mark: number;
-}
-
 /**
  * A pull reader over one document. readRoot() reads the prolog and the root's start tag; nextChild() the
  * content of the innermost open element up to its next child's start tag (or its end tag); readElement() the
@@ -143,7 +148,12 @@ export class XmlReader {
   private readonly scope = new Map<string, string | undefined>();
   /** Bindings to restore when an element closes: [prefix, previous URI or undefined]. */
   private readonly undo: [string, string | undefined][] = [];
-  private readonly open: OpenElement[] = [];
+  /** Qualified names of the open elements, innermost last (parallel arrays: no object per element). */
+  private readonly openNames: string[] = [];
+  /** For each open element, the length of the undo log before its declarations. */
+  private readonly openMarks: number[] = [];
+  /** Per depth, the character data of the element being read there (reused: no array per element). */
+  private readonly textAt: string[][] = [];
   private elements = 0;
   private declarations = 0;
   private rootClosed = false;
@@ -198,11 +208,14 @@ export class XmlReader {
 
   /** Reads the rest of the element whose start tag `start` is, and returns it whole. */
   readElement(start: XStart): XElement {
-    // Arrays are allocated only for elements that have children or text: most leaves have one or the other.
+    // A children array is allocated only for elements that have children; text is gathered in the reader's
+    // array for this depth (children use deeper ones), so an element costs no array for its text.
     let children: XElement[] | undefined;
     let parts: string[] | undefined;
     if (!start.empty) {
-      parts = [];
+      const depth = this.openNames.length;
+      parts = this.textAt[depth] ??= [];
+      parts.length = 0;
       for (let child = this.nextChild(parts); child; child = this.nextChild(parts))
         (children ??= []).push(this.readElement(child));
     }
@@ -214,7 +227,10 @@ export class XmlReader {
         throw new XmlReadError(`An element's text is longer than ${LIMITS.valueChars} characters.`);
       text = parts.length === 1 ? parts[0]! : parts.join('');
     }
-    return { ns: start.ns, local: start.local, attrs: start.attrs, children: children ?? NO_CHILDREN, text };
+    const node = start as Node;
+    node.children = children ?? NO_CHILDREN;
+    node.text = text;
+    return node;
   }
 
   /** After the root element has closed: only comments, processing instructions and white space may follow. */
@@ -290,7 +306,7 @@ export class XmlReader {
     const qname = this.name('an element name');
     if (++this.elements > LIMITS.elements)
       throw new XmlReadError(`The document has more than ${LIMITS.elements} elements.`);
-    if (this.open.length + 1 > LIMITS.depth)
+    if (this.openNames.length + 1 > LIMITS.depth)
       throw new XmlReadError(`Elements are nested deeper than ${LIMITS.depth} levels.`);
     // Allocated only for elements that have attributes: most have none.
     let raw: [string, string][] | undefined;
@@ -342,7 +358,8 @@ export class XmlReader {
         this.declare(name === 'xmlns' ? '' : name.slice(6), value);
       } else (raw ??= []).push([name, value]);
     }
-    this.open.push({ qname, mark });
+    this.openNames.push(qname);
+    this.openMarks.push(mark);
     const attrs = raw ? new Map<string, string>() : NO_ATTRIBUTES;
     for (const [name, value] of raw ?? []) {
       const q = this.resolve(name, true);
@@ -350,9 +367,19 @@ export class XmlReader {
       if (attrs.has(key)) throw new XmlReadError(`Malformed XML: attribute '${clip(key)}' appears twice.`);
       (attrs as Map<string, string>).set(key, value);
     }
-    const { ns, local } = this.resolve(qname, false);
+    const colon = qname.indexOf(':');
+    const ns = this.namespaceOf(qname, colon, false);
     if (empty) this.close();
-    return { ns, local, attrs, empty };
+    // One object per element, filled in by readElement: it is both the start tag and the element read whole.
+    const node: Node = {
+      ns,
+      local: colon < 0 ? qname : qname.slice(colon + 1),
+      attrs,
+      empty,
+      children: NO_CHILDREN,
+      text: '',
+    };
+    return node;
   }
 
   private endTag(): void {
@@ -361,20 +388,20 @@ export class XmlReader {
     this.skipSpace();
     if (this.xml[this.pos] !== '>') throw new XmlReadError(`Malformed XML: end tag '${clip(qname)}' is not closed.`);
     this.pos += 1;
-    const top = this.open[this.open.length - 1];
-    if (!top || top.qname !== qname)
+    if (this.openNames[this.openNames.length - 1] !== qname)
       throw new XmlReadError(`Malformed XML: end tag '${clip(qname)}' does not match its start tag.`);
     this.close();
   }
 
   private close(): void {
-    const top = this.open.pop();
-    if (!top) return;
-    while (this.undo.length > top.mark) {
+    const mark = this.openMarks.pop();
+    if (mark === undefined) return;
+    this.openNames.pop();
+    while (this.undo.length > mark) {
       const [prefix, previous] = this.undo.pop()!;
       this.scope.set(prefix, previous);
     }
-    if (this.open.length === 0) this.rootClosed = true;
+    if (this.openNames.length === 0) this.rootClosed = true;
   }
 
   private declare(prefix: string, uri: string): void {
@@ -388,11 +415,16 @@ export class XmlReader {
 
   private resolve(qname: string, isAttr: boolean): { ns: string; local: string } {
     const i = qname.indexOf(':');
-    if (i < 0) return { ns: isAttr ? '' : (this.scope.get('') ?? ''), local: qname };
-    const prefix = qname.slice(0, i);
+    return { ns: this.namespaceOf(qname, i, isAttr), local: i < 0 ? qname : qname.slice(i + 1) };
+  }
+
+  /** The namespace of a qualified name whose colon is at `colon` (-1 for none). */
+  private namespaceOf(qname: string, colon: number, isAttr: boolean): string {
+    if (colon < 0) return isAttr ? '' : (this.scope.get('') ?? '');
+    const prefix = qname.slice(0, colon);
     const ns = prefix === 'xml' ? XML_NS : this.scope.get(prefix);
     if (ns === undefined) throw new XmlReadError(`Undeclared namespace prefix '${clip(prefix)}'.`);
-    return { ns, local: qname.slice(i + 1) };
+    return ns;
   }
 }
 

@@ -40,7 +40,7 @@ export function parseShapes(bytes: number): ParseShape[] {
     { name: 'namespace declarations (growing scope)', xml: scopeShape(bytes) },
     { name: 'namespace declarations (64 per element)', xml: filled(bytes, `<x${declarations(64, 'p')}/>`) },
     { name: 'attributes (120 per element)', xml: filled(bytes, `<x${attrs}/>`) },
-    { name: 'elements (empty siblings)', xml: filled(bytes, '<x/>') },
+    { name: 'elements (empty siblings)', xml: filled(bytes, '<xyzw/>') },
     { name: 'entity and character references', xml: filled(bytes, `<v>${'&#x41;&amp;&#233;&lt;'.repeat(200)}</v>`) },
     { name: 'nesting (60 levels, repeated)', xml: filled(bytes, `${'<n>'.repeat(60)}${'</n>'.repeat(60)}`) },
     { name: 'one long text', xml: filled(bytes, 'A', '<v>', '</v>') },

@@ -201,7 +201,7 @@ describe('xml-reader: reading a request document', () => {
 
     it(`accepts ${LIMITS.elements} elements and refuses one more`, () => {
       expect(readXml(`<a>${'<b/>'.repeat(LIMITS.elements - 1)}</a>`).children).to.have.length(LIMITS.elements - 1);
-      refused(`<a>${'<b/>'.repeat(LIMITS.elements)}</a>`, /more than 150000 elements/);
+      refused(`<a>${'<b/>'.repeat(LIMITS.elements)}</a>`, new RegExp(`more than ${LIMITS.elements} elements`));
     });
 
     it('refuses a text or attribute value longer than the value cap', () => {
