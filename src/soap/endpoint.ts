@@ -14,7 +14,7 @@ import { ADDRESS_PLACEHOLDER } from '../schema/wsdl.ts';
 import { DEFAULT_SIGN_IN_LIMIT } from '../config.ts';
 import { authenticateLimited, type Principal } from '../services/auth.ts';
 import { databaseTimeout } from '../services/database.ts';
-import { createSignInLimiter, type SignInLimit } from '../services/sign-in-limit.ts';
+import { createSignInLimiter, waitSeconds, type SignInLimit } from '../services/sign-in-limit.ts';
 import {
   adApiFault,
   apiFault,
@@ -56,9 +56,13 @@ interface Outcome {
   operation: string;
   code: number | null;
   userId?: string;
+  /** The request body was not read: it is discarded as it arrives.  */
+  unread?: boolean;
 }
 
 const XML_TYPE = 'text/xml; charset=utf-8';
+/** The client's address, as the failed-sign-in limiter counts it (X-Forwarded-For is never trusted). */
+const sourceAddress = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
 
 /** A SOAP 1.1 envelope-level fault (VersionMismatch, MustUnderstand), answered as it is. */
 class EnvelopeFaultReply extends Error {
@@ -109,6 +113,13 @@ export function createSoapEndpoint(
     let secrets: string[] = [];
     let env: OpenedEnvelope | undefined;
     try {
+      // An address paused for failed sign-ins is answered before its body is read (the limiter's answer is cached,
+      // so this costs no query per call): a flood of anonymous 1 MiB bodies costs the reading of none of them.
+      const paused = await limiter.wait({ ip: sourceAddress(req), username: null }, new Date());
+      if (paused > 0) {
+        const body = adApiFault(trackingId, 117, `Retry in ${waitSeconds(paused)} s.`);
+        return { status: 500, body, operation, code: 117, unread: true };
+      }
       const raw = await readBody(req, deps.maxBodyBytes);
       let xml: string;
       try {
@@ -148,7 +159,7 @@ export function createSoapEndpoint(
         },
         now,
         {
-          address: req.socket.remoteAddress ?? 'unknown',
+          address: sourceAddress(req),
           limiter,
           wallNow: new Date(),
         },
@@ -267,6 +278,7 @@ export function createSoapEndpoint(
       });
       return;
     }
+    if (outcome.unread) req.resume(); // the body is let through unbuffered, never decoded or parsed
     res.writeHead(outcome.status, { 'Content-Type': XML_TYPE, 'Content-Length': Buffer.byteLength(outcome.body) });
     res.end(outcome.body);
     deps.metrics.observe(outcome.operation, outcome.code === null ? 'ok' : String(outcome.code), seconds);

@@ -96,6 +96,30 @@ describe('failed SOAP sign-ins are limited per user name and per address, on eve
     expect((await postSoapFrom(a.endpoint, withToken(u), '127.0.0.22')).status).to.equal(200);
   });
 
+  it('a paused address is answered 117 before its request body is read, so its flood costs no parsing', async () => {
+    const u = await passwordUser();
+    for (let i = 0; i < LIMIT; i++)
+      expectFault(
+        await postSoapFrom(a.endpoint, withToken({ ...u, authenticationToken: `forged-${i}` }), '127.0.0.61'),
+        { faultcode: 'Server', detail: 'AdApiFaultDetail', codes: [105] },
+      );
+    const huge = withToken(u).replace('</s:Body>', `${'<x a="1"/>'.repeat(100_000)}</s:Body>`);
+    expect(huge.length).to.be.greaterThan(900 * 1024);
+
+    const f = expectFault(await postSoapFrom(a.endpoint, huge, '127.0.0.61'), {
+      faultcode: 'Server',
+      detail: 'AdApiFaultDetail',
+      codes: [117],
+    });
+
+    const line = a.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.trackingId === f.headerTrackingId && l.msg === 'request');
+    expect(line, 'the request is logged').to.not.equal(undefined);
+    expect(line!.parsedChars, 'no character of the document was parsed').to.equal(undefined);
+    expect((await postSoapFrom(a.endpoint, withToken(u), '127.0.0.62')).status).to.equal(200);
+  });
+
   it('failures on one instance count on the other: two on A and one on B pause the user name on both', async () => {
     const u = await passwordUser();
     await postSoapFrom(a.endpoint, withPassword(u, 'wrong'), '127.0.0.31');
