@@ -70,9 +70,12 @@ describe('operator date-times', () => {
 
   it('every instant written by toISOString reads back as itself', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z') }), (d) => {
-        expect(parseStrictDateTime(d.toISOString())?.getTime()).to.equal(d.getTime());
-      }),
+      fc.property(
+        fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+        (d) => {
+          expect(parseStrictDateTime(d.toISOString())?.getTime()).to.equal(d.getTime());
+        },
+      ),
     );
   });
 });
