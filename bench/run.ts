@@ -18,6 +18,7 @@ import { predicateXml, searchPredicatesXml } from '../test/support/factories.ts'
 import { parseShapes } from '../test/support/parse-shapes.ts';
 import { officialWsdlPath, repoRoot } from '../test/support/official-wsdl.ts';
 import { spawnServer, type ServerProcess } from '../test/support/server-process.ts';
+import { cannon, type Cannon } from './cannon.ts';
 import { tenantsBench } from './tenants.ts';
 
 const execFileAsync = promisify(execFile);
@@ -39,32 +40,6 @@ if (ONLY === 'tenants') {
     await rm(tmp, { recursive: true, force: true });
   }
   process.exit(0);
-}
-
-interface Cannon {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-}
-
-async function cannon(url: string, bodyFile: string, seconds: number): Promise<Cannon> {
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    [
-      path.join(repoRoot, 'node_modules/autocannon/autocannon.js'),
-      ...['-c', '16', '-d', String(seconds), '-m', 'POST', '--json'],
-      ...['-H', 'Content-Type=text/xml; charset=utf-8', '-H', 'SOAPAction="SearchCoupons"', '-i', bodyFile],
-      url,
-    ],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  const r = JSON.parse(stdout) as {
-    requests: { average: number };
-    latency: { p50: number; p99: number };
-    non2xx: number;
-  };
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
 }
 
 async function postMany(url: string, headers: Record<string, string>, bodies: string[], concurrency: number) {

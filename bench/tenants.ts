@@ -3,17 +3,14 @@
 // A's searches stay on A's rows and the per-customer cap (MAX_CONCURRENT_PER_CUSTOMER, default 5) keeps A from
 // holding every pooled connection, so B's page never waits behind A's. Set MAX_CONCURRENT_PER_CUSTOMER to measure
 // another cap (the spawned service inherits the environment).
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import knexFactory from 'knex';
+import { cannon } from './cannon.ts';
 import { DB_POOL_MAX, defaultMaxConcurrentPerCustomer } from '../src/config.ts';
-import { repoRoot } from '../test/support/official-wsdl.ts';
 import { spawnServer } from '../test/support/server-process.ts';
 
-const execFileAsync = promisify(execFile);
 const A_COUPONS = 300_000;
 const B_COUPONS = 700;
 const A_CONNECTIONS = 40;
@@ -21,32 +18,6 @@ const A_CONNECTIONS = 40;
 const A_PAGE_INDEX = 2900;
 /** B is measured with 2 connections, within its own cap. */
 const B_CONNECTIONS = 2;
-
-interface Latency {
-  p50: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-}
-
-async function cannon(url: string, bodyFile: string, seconds: number, connections: number): Promise<Latency> {
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    [
-      path.join(repoRoot, 'node_modules/autocannon/autocannon.js'),
-      ...['-c', String(connections), '-d', String(seconds), '-m', 'POST', '--json'],
-      ...['-H', 'Content-Type=text/xml; charset=utf-8', '-H', 'SOAPAction="SearchCoupons"', '-i', bodyFile],
-      url,
-    ],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  const r = JSON.parse(stdout) as {
-    requests: { total: number };
-    latency: { p50: number; p99: number };
-    non2xx: number;
-  };
-  return { p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx };
-}
 
 function search(customerId: string, user: { authenticationToken: string; developerToken: string }, page: number) {
   return (
