@@ -45,6 +45,12 @@ export const API_MESSAGES: Record<number, string> = {
   4513: 'The coupon has been claimed by another account.',
   4514: 'The account has already claimed or redeemed a coupon for this feature.',
   4515: 'No feature adoption coupon is available for this feature and account.',
+  // Billing documents and groups: the official pages name no codes for these (docs/documented-rules.md).
+  4600: 'The start date cannot be later than the end date.',
+  4601: 'The billing document was not found.',
+  4602: 'The billing group was not found.',
+  4603: 'The account currency differs from the billing group currency.',
+  4604: 'The account is already in another billing group.',
 };
 
 /** An authentication / authorization / throttling / internal failure (AdApiFaultDetail). */

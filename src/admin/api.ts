@@ -9,6 +9,8 @@ import type { Logger } from '../log.ts';
 import * as offers from '../services/offer-operations.ts';
 import { listOutbox, outboxStatus } from '../mail/outbox-store.ts';
 import * as operator from '../services/operator.ts';
+import { listAccountDocuments } from '../services/billing-documents.ts';
+import { createBillingGroup } from '../services/billing-groups.ts';
 import { ClockNotAdjustableError, resetClock, setClock, showClock } from './clock-route.ts';
 
 export interface AdminDeps {
@@ -41,6 +43,8 @@ const ROUTES: readonly (readonly [string, RegExp, Route])[] = [
   ],
   ['POST', /^\/admin\/spend$/, async (b, _p, d) => offers.recordSpend(d.knex, b, await d.clock.now())],
   ['POST', /^\/admin\/spend\/batch$/, async (b, _p, d) => offers.recordSpendBatch(d.knex, b, await d.clock.now())],
+  ['POST', /^\/admin\/billing-groups$/, (b, _p, d) => createBillingGroup(d.knex, b)],
+  ['GET', /^\/admin\/accounts\/([^/]+)\/documents$/, (_b, p, d) => listAccountDocuments(d.knex, p[0])],
   ['POST', /^\/admin\/clock$/, (b, _p, d) => setClock(d.clock, b)],
   ['GET', /^\/admin\/clock$/, (_b, _p, d) => showClock(d.clock)],
   ['POST', /^\/admin\/clock\/reset$/, (b, _p, d) => resetClock(d.clock, b)],

@@ -129,6 +129,24 @@ const COMMANDS: readonly Command[] = [
     usage: 'billing outbox [--status pending|sent|failed]',
   },
   {
+    words: ['group', 'create'],
+    method: 'POST',
+    path: () => '/admin/billing-groups',
+    flags: {
+      customer: ['string', 'customer', true],
+      name: ['string', 'name', true],
+      description: ['string', 'description'],
+    },
+    usage: 'billing group create --customer ID --name N [--description D]',
+  },
+  {
+    words: ['documents'],
+    method: 'GET',
+    path: (f) => `/admin/accounts/${encodeURIComponent(String(f.account))}/documents`,
+    flags: { account: ['string', 'account', true] },
+    usage: 'billing documents --account ID',
+  },
+  {
     words: ['clock', 'set'],
     method: 'POST',
     path: () => '/admin/clock',

@@ -7,6 +7,12 @@ import {
   claimFeatureAdoptionCouponsHandler,
   distributeCouponsHandler,
 } from './handlers/claims.ts';
+import { getBillingDocumentsHandler, getBillingDocumentsInfoHandler } from './handlers/billing-documents.ts';
+import {
+  getBillingGroupsHandler,
+  getUngroupedAccountsHandler,
+  updateBillingGroupAccountsHandler,
+} from './handlers/billing-groups.ts';
 import { dispatchCouponsHandler } from './handlers/dispatch-coupons.ts';
 import { searchCouponsHandler } from './handlers/search-coupons.ts';
 
@@ -19,6 +25,11 @@ export const HANDLERS: ReadonlyMap<string, OperationHandler> = new Map([
   ['CheckFeatureAdoptionCouponEligibility', checkFeatureAdoptionCouponEligibilityHandler],
   ['ClaimFeatureAdoptionCoupons', claimFeatureAdoptionCouponsHandler],
   ['DistributeCoupons', distributeCouponsHandler],
+  ['GetBillingDocumentsInfo', getBillingDocumentsInfoHandler],
+  ['GetBillingDocuments', getBillingDocumentsHandler],
+  ['GetBillingGroups', getBillingGroupsHandler],
+  ['GetUngroupedAccounts', getUngroupedAccountsHandler],
+  ['UpdateBillingGroupAccounts', updateBillingGroupAccountsHandler],
 ]);
 
 export function notSupported(operation: string): never {

@@ -1,0 +1,114 @@
+// The month close (SPEC §4a): when a UTC month has ended on the service clock, every account with activity, or
+// its billing group, gets one immutable document. Run from the periodic sweep of every instance: each month is
+// closed in one transaction that first claims the month's row in billing_month_closes, so exactly one instance
+// issues its documents; numbers come from a counter row updated in that same transaction, so they are gap-free
+// and never reused (a rolled-back close gives its numbers back with everything else).
+import type { Knex } from 'knex';
+import type { Logger } from '../log.ts';
+import {
+  accountsWithActivity,
+  buildDocument,
+  figuresFromLedger,
+  monthLines,
+  monthStart,
+  monthsToClose,
+  nextMonth,
+  type DocumentParty,
+  type MonthLine,
+} from '../rules/billing-documents.ts';
+import {
+  allocateDocumentNumber,
+  billableAccounts,
+  billedBefore,
+  claimMonthClose,
+  firstLedgerActivity,
+  insertDocument,
+  lastClosedMonth,
+  ledgerSumsBefore,
+  nextDocumentId,
+  offerFacts,
+  purchaseOrdersOf,
+  recordMonthDocuments,
+  type BillableAccount,
+} from '../repositories/billing-documents.ts';
+import { inTransaction } from '../repositories/transaction.ts';
+
+/** Closes every month that has ended by `now` and is not closed yet; returns how many documents were issued. */
+export async function closeBillingMonths(knex: Knex, now: Date): Promise<number> {
+  const last = await lastClosedMonth(knex);
+  const months = monthsToClose(last, last === null ? await firstLedgerActivity(knex) : null, now);
+  let issued = 0;
+  for (const month of months) issued += (await inTransaction(knex, (tx) => closeMonth(tx, month, now))) ?? 0;
+  return issued;
+}
+
+/** The sweep's step: closes due months; a failure is logged and retried on the next tick. */
+export async function closeMonthsLogged(knex: Knex, now: Date, log: Logger): Promise<void> {
+  try {
+    const documents = await closeBillingMonths(knex, now);
+    if (documents > 0) log.info('billing month close', { documents });
+  } catch (e) {
+    log.warn('billing month close failed', { error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+interface Party {
+  readonly accounts: BillableAccount[];
+  readonly group: BillableAccount['group'];
+}
+
+/** Issues the documents of `month`, or returns null when another instance closed (or is closing) it. */
+async function closeMonth(tx: Knex.Transaction, month: string, now: Date): Promise<number | null> {
+  if (!(await claimMonthClose(tx, month, now))) return null;
+  const known = figuresFromLedger(await ledgerSumsBefore(tx, monthStart(nextMonth(month))));
+  const lines = monthLines(month, known, await billedBefore(tx, month));
+  const accounts = await billableAccounts(tx, accountsWithActivity(lines));
+  // One document per account, or per billing group for grouped accounts (consolidated), in account id order.
+  const parties = new Map<string, Party>();
+  for (const a of accounts) {
+    const key = a.group ? `g${a.group.id}` : `a${a.id}`;
+    const party = parties.get(key) ?? { accounts: [], group: a.group };
+    party.accounts.push(a);
+    parties.set(key, party);
+  }
+  const offers = await offerFacts(tx, [...new Set(lines.flatMap((l) => (l.couponId ? [l.couponId] : [])))]);
+  const purchaseOrders = await purchaseOrdersOf(
+    tx,
+    accounts.map((a) => a.id),
+    monthStart(month),
+    monthStart(nextMonth(month)),
+  );
+  for (const party of parties.values()) {
+    const ids = new Set(party.accounts.map((a) => a.id));
+    const own: MonthLine[] = lines.filter((l) => ids.has(l.accountId));
+    const first = party.accounts[0]!;
+    const facts: DocumentParty = {
+      customer: { id: first.customerId, name: first.customerName },
+      group: party.group,
+      currency: first.currency,
+      accounts: party.accounts.map((a) => ({
+        id: a.id,
+        number: a.number,
+        purchaseOrder: purchaseOrders.get(a.id) ?? null,
+      })),
+    };
+    const id = await nextDocumentId(tx);
+    const number = await allocateDocumentNumber(tx);
+    const content = buildDocument({ documentId: id, number, month, party: facts }, own, offers);
+    await insertDocument(
+      tx,
+      {
+        id,
+        number,
+        customerId: first.customerId,
+        accountId: party.group ? null : first.id,
+        groupId: party.group?.id ?? null,
+        month,
+        content,
+      },
+      own,
+    );
+  }
+  await recordMonthDocuments(tx, month, parties.size);
+  return parties.size;
+}
