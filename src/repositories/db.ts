@@ -78,7 +78,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return { knex, kind: 'postgres', close: () => knex.destroy() };
   }
   const { PGlite, types } = await import('@electric-sql/pglite');
-  const parsers = { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: string) => v };
+  const parsers = { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: string) => v, [types.DATE]: (v: string) => v };
   const { default: ClientPgLite } = await import('knex-pglite');
   if (opts.pgliteDir) mkdirSync(path.dirname(opts.pgliteDir), { recursive: true });
   const pglite = opts.pgliteDir ? await PGlite.create(opts.pgliteDir, { parsers }) : await PGlite.create({ parsers });
@@ -153,6 +153,9 @@ export function databaseTimeout(e: unknown): DatabaseTimeout | null {
 // pg parses int8 and numeric as strings already; keep it explicit so no later change makes ids lossy.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => v);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => v);
+// A `date` column is a calendar day with no zone (insertion orders' dates): keep PostgreSQL's 'YYYY-MM-DD' text
+// rather than a Date at local midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
 
 const TIMESTAMPTZ = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?([+-])(\d\d)(?::(\d\d))?$/;
 const defaultTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ);

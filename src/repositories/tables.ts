@@ -9,6 +9,8 @@ export const T = {
   testClock: 'test_clock',
   outbox: 'outbox',
   signInFailures: 'sign_in_failures',
+  insertionOrders: 'insertion_orders',
+  insertionOrderEvents: 'insertion_order_events',
 } as const;
 
 export type Role = 'SuperAdmin' | 'Standard' | 'ViewOnly';
@@ -23,6 +25,8 @@ export interface DbAccountRow {
   payment_method_added_at: Date | null;
   /** Notification address (migration 20261121050000); null: no coupon emails. */
   email: string | null;
+  /** Invoice-billed (migration 20261201000000): may hold insertion orders. */
+  invoice_billed: boolean;
   created_at: Date;
 }
 export interface DbUserRow {
@@ -89,4 +93,52 @@ export interface DbOutboxRow {
   last_error: string | null;
   sent_at: Date | null;
   created_at: Date;
+}
+
+export type InsertionOrderStatus =
+  'Active' | 'Canceled' | 'Declined' | 'Exhausted' | 'Expired' | 'NotStarted' | 'PendingUserReview' | 'Queued';
+export type InsertionOrderChangeStatus = 'ApproveChanges' | 'CancelChanges' | 'DeclineChanges' | 'PendingUserReview';
+
+/** insertion_orders (migration 20261201000000). `date` columns arrive as 'YYYY-MM-DD' text (see db.ts). */
+export interface DbInsertionOrderRow {
+  id: string;
+  account_id: string;
+  name: string | null;
+  comment: string | null;
+  purchase_order: string | null;
+  booking_country_code: string | null;
+  reference_id: string | null;
+  start_date: string;
+  end_date: string | null;
+  is_endless: boolean;
+  is_unlimited: boolean;
+  spend_cap_minor: string | null;
+  notification_threshold: string | null;
+  status: InsertionOrderStatus;
+  created_by: 'advertiser' | 'operator';
+  last_modified_by_user_id: string | null;
+  last_modified_at: Date;
+  threshold_notified_at: Date | null;
+  pending_change_status: InsertionOrderChangeStatus | null;
+  pending_name: string | null;
+  pending_comment: string | null;
+  pending_purchase_order: string | null;
+  pending_start_date: string | null;
+  pending_end_date: string | null;
+  pending_spend_cap_minor: string | null;
+  pending_notification_threshold: string | null;
+  pending_reference_id: string | null;
+  pending_requested_by_user_id: string | null;
+  pending_modified_at: Date | null;
+  created_at: Date;
+}
+
+export interface DbInsertionOrderEventRow {
+  id: string;
+  insertion_order_id: string;
+  kind: 'status' | 'changes' | 'threshold';
+  from_status: string | null;
+  to_status: string | null;
+  by_user_id: string | null;
+  at: Date;
 }
