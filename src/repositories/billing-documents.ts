@@ -156,16 +156,30 @@ export async function offerFacts(tx: Knex.Transaction, couponIds: readonly strin
 }
 
 /**
- * The PurchaseOrder of each account's insertion order for the month (the order whose dates overlap it, the latest
- * starting one), where there is one. Insertion orders are not in this branch yet: no account has one.
+ * The PurchaseOrder of each account's insertion order for the month: among the orders the advertiser approved
+ * (not PendingUserReview, Declined or Canceled) whose dates overlap the month and that carry a PurchaseOrder, the
+ * one starting last (then the newest). Accounts without one are absent.
  */
 export async function purchaseOrdersOf(
-  _tx: Knex.Transaction,
-  _accountIds: readonly string[],
-  _from: Date,
-  _to: Date,
+  tx: Knex.Transaction,
+  accountIds: readonly string[],
+  from: Date,
+  to: Date,
 ): Promise<Map<string, string>> {
-  return Promise.resolve(new Map());
+  const out = new Map<string, string>();
+  if (accountIds.length === 0) return out;
+  const { rows } = (await tx.raw(
+    `SELECT DISTINCT ON (account_id) account_id, purchase_order
+       FROM insertion_orders
+      WHERE account_id IN (${accountIds.map(() => '?').join(',')})
+        AND purchase_order IS NOT NULL AND purchase_order <> ''
+        AND status NOT IN ('PendingUserReview', 'Declined', 'Canceled')
+        AND start_date < ?::date AND (end_date IS NULL OR end_date >= ?::date)
+      ORDER BY account_id, start_date DESC, id DESC`,
+    [...accountIds, to.toISOString().slice(0, 10), from.toISOString().slice(0, 10)],
+  )) as { rows: { account_id: string; purchase_order: string }[] };
+  for (const r of rows) out.set(String(r.account_id), r.purchase_order);
+  return out;
 }
 
 /** Allocates the next document number in this transaction (the counter row stays locked until it ends). */

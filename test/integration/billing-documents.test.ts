@@ -46,6 +46,19 @@ describe('billing documents: the month close and what clients read', function ()
 
   it('at the close of March the account gets one document: gross spend, the offer credit and the cash charged', async () => {
     expect((await redeemRaw(t.endpoint, w.user, w.accountId, codes[0]!)).ok).to.equal(true);
+    // An approved insertion order for March (written directly: its operations are another branch's work).
+    await t.db.knex('insertion_orders').insert({
+      account_id: w.accountId,
+      name: 'March',
+      purchase_order: 'PO-7731',
+      spend_cap_minor: 1_000_000,
+      start_date: '2026-03-01',
+      end_date: '2026-03-31',
+      status: 'Active',
+      created_by: 'advertiser',
+      last_modified_at: new Date('2026-03-01T00:00:00Z'),
+      created_at: new Date('2026-03-01T00:00:00Z'),
+    });
     await setClock(t, '2026-03-05T10:00:00Z');
     await spend(t, w.accountId, '20', '2026-03-05T10:00:00Z');
     await setClock(t, '2026-03-10T10:00:00Z');
@@ -64,6 +77,7 @@ describe('billing documents: the month close and what clients read', function ()
     expect(xmlValues(xml, 'CashCharged')).to.deep.equal(['15']);
     expect(xmlValues(xml, 'Amount')).to.deep.equal(['15']);
     expect(xml).to.include(`couponCodeTail="${codes[0]!.slice(-4)}" className="Spring"`);
+    expect(xml).to.include(`<Account id="${w.accountId}" number="${w.accountNumber}" purchaseOrder="PO-7731"/>`);
     marchPdf = await fetchDocument(t, w, march.id, 'Pdf');
     expect(marchPdf.subarray(0, 5).toString()).to.equal('%PDF-');
     const text = pdfText(marchPdf);
@@ -71,6 +85,7 @@ describe('billing documents: the month close and what clients read', function ()
     expect(text).to.match(/Gross spend, account \S+\s+45 USD/);
     expect(text).to.match(new RegExp(`coupon ending ${codes[0]!.slice(-4)} \\(Spring\\)\\s+-30 USD`));
     expect(text).to.match(/Amount due\s+15 USD/);
+    expect(text).to.include(`Account: ${w.accountNumber} (id ${w.accountId}), purchase order PO-7731`);
   });
 
   it('spend recorded late into March appears as an adjustment on the April document; the March one never changes', async () => {
@@ -94,6 +109,7 @@ describe('billing documents: the month close and what clients read', function ()
     expect(xmlValues(xml, 'Adjustments')).to.deep.equal(['7.25']);
     expect(xmlValues(xml, 'Amount')).to.deep.equal(['7.25']);
     expect(xml).to.match(/<Line kind="cash" [^>]*period="2026-03" adjustment="true">7.25<\/Line>/);
+    expect(xml).not.to.include('purchaseOrder='); // the order ended with March
     const text = pdfText(await fetchDocument(t, w, docs[1]!.id, 'Pdf'));
     console.log(`      pdftotext of ${docs[1]!.number}:\n${text.replace(/^/gm, '        ')}`);
     expect(text).to.match(new RegExp(`coupon ending ${codes[1]!.slice(-4)} \\(Spring\\)\\s+-5 USD`));
