@@ -51,7 +51,10 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('document_date', { useTz: true }).notNullable().comment('Issue date: the instant the month ended.');
     t.bigInteger('amount_minor').notNullable().comment('Cash charged, adjustments included, in minor units.');
     t.jsonb('content').notNullable().comment('Every figure and line of the document, as rendered (PDF and XML).');
-    t.timestamp('issued_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('issued_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now())
+      .comment('When the close issued it (wall clock of the database).');
   });
   await knex.raw(`ALTER TABLE billing_documents ADD CONSTRAINT billing_documents_one_party
     CHECK ((account_id IS NULL) <> (group_id IS NULL))`);
