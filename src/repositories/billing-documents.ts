@@ -237,6 +237,19 @@ export async function insertDocument(
     );
 }
 
+/** Number and customer of each of the accounts that exist. */
+export async function accountOwners(
+  knex: Knex,
+  ids: readonly string[],
+): Promise<Map<string, { number: string; customerId: string }>> {
+  const rows = (await knex(T.accounts).whereIn('id', ids).select('id', 'number', 'customer_id')) as {
+    id: string;
+    number: string;
+    customer_id: string;
+  }[];
+  return new Map(rows.map((r) => [String(r.id), { number: r.number, customerId: String(r.customer_id) }]));
+}
+
 /** A document as listed (GetBillingDocumentsInfo, billing documents). */
 export interface DocumentSummary {
   readonly id: string;

@@ -29,6 +29,10 @@ const toGroup = (r: GroupRow): BillingGroup => ({
   currency: r.currency === null ? null : r.currency.trim(),
 });
 
+export async function customerExists(knex: Knex, customerId: string): Promise<boolean> {
+  return (await knex(T.customers).where({ id: customerId }).first('id')) !== undefined;
+}
+
 export async function insertGroup(
   knex: Knex,
   g: { customerId: string; name: string; description: string | null },

@@ -6,13 +6,13 @@ import { AdApiError, ApiError, problem } from '../errors.ts';
 import { fromMinor } from '../money.ts';
 import { decideDocumentRange, documentNumber } from '../rules/billing-documents.ts';
 import {
+  accountOwners,
   documentsOfAccounts,
   documentsOfCustomer,
   storedFile,
   storeFile,
   type FileType,
 } from '../repositories/billing-documents.ts';
-import { T, type DbAccountRow } from '../repositories/tables.ts';
 import type { Principal } from './auth.ts';
 import { renderInvoicePdf } from './invoice-pdf.ts';
 import { renderInvoiceXml } from './invoice-xml.ts';
@@ -60,18 +60,11 @@ export async function getBillingDocumentsInfo(
   const range = decideDocumentRange(input.startDate, input.endDate, now);
   if (range.kind === 'refuse') throw ApiError.of(4600, 'StartDate is later than EndDate.');
   const ids = [...new Set(input.accountIds!.map((id) => BigInt(id).toString()))];
-  const accounts = new Map(
-    (
-      (await knex(T.accounts).whereIn('id', ids).select('id', 'number', 'customer_id')) as Pick<
-        DbAccountRow,
-        'id' | 'number' | 'customer_id'
-      >[]
-    ).map((a) => [String(a.id), a]),
-  );
+  const accounts = await accountOwners(knex, ids);
   for (const id of ids) {
     const a = accounts.get(id);
     if (!a) throw ApiError.of(2108, `Account ${id} does not exist.`);
-    if (String(a.customer_id) !== p.customerId) throw new AdApiError(106);
+    if (a.customerId !== p.customerId) throw new AdApiError(106);
   }
   const docs = await documentsOfAccounts(knex, ids, range.from, range.to);
   return docs.map((d) => {

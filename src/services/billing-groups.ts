@@ -13,6 +13,7 @@ import {
 import { decideGroupAdd, potentialGroups } from '../rules/billing-groups.ts';
 import {
   addMember,
+  customerExists,
   groupsOfCustomer,
   insertGroup,
   lockAccountsForGrouping,
@@ -21,7 +22,6 @@ import {
   ungroupedAccounts,
   type BillingGroup,
 } from '../repositories/billing-groups.ts';
-import { T } from '../repositories/tables.ts';
 import { inTransaction, isUniqueViolation } from '../repositories/transaction.ts';
 import type { Principal } from './auth.ts';
 import { batchSizeProblem } from './claim-coupons.ts';
@@ -48,8 +48,7 @@ export async function createBillingGroup(
   const customerId = requireId(input.customer, 'customer');
   const name = text(input.name, 'name', true)!;
   const description = text(input.description, 'description', false);
-  if (!(await knex(T.customers).where({ id: customerId }).first('id')))
-    throw new NotFoundError(`customer ${customerId} not found`);
+  if (!(await customerExists(knex, customerId))) throw new NotFoundError(`customer ${customerId} not found`);
   try {
     return { id: await insertGroup(knex, { customerId, name, description }) };
   } catch (e) {

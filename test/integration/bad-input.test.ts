@@ -392,8 +392,8 @@ describe('hostile and broken input gets the contract’s fault, and the service 
 
     it('an operation declared in the WSDL but not built yet is an ApiFault with code 204', async () => {
       const f = expectFault(
-        await post(soapRequest('GetUngroupedAccounts', `<b:CustomerId>${w.customerId}</b:CustomerId>`, creds), {
-          SOAPAction: 'GetUngroupedAccounts',
+        await post(soapRequest('SearchInsertionOrders', '', creds), {
+          SOAPAction: 'SearchInsertionOrders',
         }),
         { faultcode: 'Server', detail: 'ApiFault', code: 204 },
       );

@@ -347,16 +347,45 @@ describe('tenant isolation: another customer’s user learns nothing about a cus
       expectNothingOfA(accounts);
     });
 
-    for (const op of [
-      'AddInsertionOrder',
-      'UpdateInsertionOrder',
-      'SearchInsertionOrders',
-      'GetBillingDocumentsInfo',
-      'GetBillingDocuments',
-      'GetBillingGroups',
-      'GetUngroupedAccounts',
-      'UpdateBillingGroupAccounts',
-    ])
+    it('billing documents and groups: A’s customer id is 106, A’s group is not found, A’s accounts are refused', async () => {
+      const longs = (ids: string[]): string =>
+        `<b:AccountIds xmlns:a="${ARRAYS}">${ids.map((id) => `<a:long>${id}</a:long>`).join('')}</b:AccountIds>`;
+      const infos = await call(
+        'GetBillingDocumentsInfo',
+        `${longs(a.accounts.map((x) => x.id))}<b:StartDate>2020-01-01T00:00:00Z</b:StartDate>`,
+      );
+      expectAdApiFault(infos, 106);
+      expectNothingOfA(infos);
+      const docs = await call(
+        'GetBillingDocuments',
+        `<b:BillingDocumentsInfo><e:BillingDocumentInfo><e:CustomerId>${a.id}</e:CustomerId><e:DocumentId>1</e:DocumentId>` +
+          '</e:BillingDocumentInfo></b:BillingDocumentsInfo><b:Type>Pdf</b:Type>',
+      );
+      expectAdApiFault(docs, 106);
+      for (const op of ['GetBillingGroups', 'GetUngroupedAccounts']) {
+        const res = await call(op, `<b:CustomerId>${a.id}</b:CustomerId>`);
+        expectAdApiFault(res, 106);
+        expectNothingOfA(res);
+      }
+      const aGroup = await t.admin<{ id: string }>('/admin/billing-groups', { customer: a.id, name: 'AlphaGroup' });
+      const bGroup = await t.admin<{ id: string }>('/admin/billing-groups', { customer: b.id, name: 'BetaGroup' });
+      const add = (customer: string, group: string, ids: string[]): Promise<Answer> =>
+        call(
+          'UpdateBillingGroupAccounts',
+          `<b:CustomerId>${customer}</b:CustomerId><b:BillingGroupId>${group}</b:BillingGroupId>` +
+            `<b:AccountsToAdd xmlns:a="${ARRAYS}">${ids.map((id) => `<a:long>${id}</a:long>`).join('')}</b:AccountsToAdd>`,
+        );
+      expectAdApiFault(await add(a.id, aGroup.id, [b.account.id]), 106);
+      const foreignGroup = await add(b.id, aGroup.id, [b.account.id]);
+      expectApiFault(foreignGroup, 4602);
+      expect(foreignGroup.body).to.not.include('AlphaGroup');
+      const foreignAccount = await add(b.id, bGroup.id, [a.accounts[0]!.id]);
+      expect(foreignAccount.status).to.equal(200);
+      expect(codesOf(foreignAccount.body)).to.deep.equal([106]);
+      expectNothingOfA(foreignAccount);
+    });
+
+    for (const op of ['AddInsertionOrder', 'UpdateInsertionOrder', 'SearchInsertionOrders'])
       it(`${op} answers 204 and nothing else`, async () => {
         const res = await call(op, '');
 
