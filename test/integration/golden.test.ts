@@ -15,6 +15,9 @@ import { postSoap, startTestApp, type TestApp } from '../support/app.ts';
 import { claimFeatureAdoptionCoupons } from '../../src/services/claim-coupons.ts';
 import { makeAccount, makeCouponClass, makeUser, makeWorld, mint } from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
+import { closeBillingMonths } from '../../src/services/billing-close.ts';
+import { renderInvoiceXml } from '../../src/services/invoice-xml.ts';
+import type { DocumentContent } from '../../src/rules/billing-documents.ts';
 
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'soap');
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -80,6 +83,61 @@ async function claimedVars(t: TestApp): Promise<Vars> {
   return { ...v, CouponId: String(row.id) };
 }
 
+/**
+ * A customer with a USD account, a EUR account and a billing group 'Retail' (description 'Shops') holding the USD
+ * account and an empty group 'Online'; another customer with an account.
+ */
+async function groupVars(t: TestApp): Promise<Vars> {
+  const v = await userVars(t);
+  const euro = await makeAccount(t, v.CustomerId!, { currency: 'EUR' });
+  const other = await makeWorld(t);
+  const retail = await t.admin<{ id: string }>('/admin/billing-groups', {
+    customer: v.CustomerId,
+    name: 'Retail',
+    description: 'Shops',
+  });
+  const online = await t.admin<{ id: string }>('/admin/billing-groups', { customer: v.CustomerId, name: 'Online' });
+  const usd = await makeAccount(t, v.CustomerId!);
+  await t.db.knex('billing_group_accounts').insert({ group_id: retail.id, account_id: usd.id, added_at: new Date() });
+  await t.db.knex('billing_groups').where({ id: retail.id }).update({ currency: 'USD' });
+  return {
+    ...v,
+    GroupId: retail.id,
+    OnlineGroupId: online.id,
+    GroupedAccountId: usd.id,
+    EuroAccountId: euro.id,
+    EuroAccountNumber: euro.number,
+    OtherCustomerId: other.customerId,
+    OtherAccountId: other.accountId,
+  };
+}
+
+/**
+ * One world for both document cases (month closes are global): a USD account that spent 12.34 on 2025-01-10 and
+ * the document the January 2025 close issued for it; Data is that document's XML invoice in base64.
+ */
+let documentWorld: Promise<Vars> | null = null;
+function documentVars(t: TestApp): Promise<Vars> {
+  documentWorld ??= (async () => {
+    const v = await userVars(t);
+    const account = await t.db.knex('accounts').where({ id: v.AccountId }).first('number');
+    await t.admin('/admin/spend', { account: v.AccountId, amount: '12.34', at: '2025-01-10T00:00:00Z' });
+    await closeBillingMonths(t.db.knex, new Date('2025-02-01T00:00:01Z'));
+    const doc = (await t.db.knex('billing_documents').where({ account_id: v.AccountId }).first('id', 'content')) as {
+      id: string;
+      content: DocumentContent;
+    };
+    return {
+      ...v,
+      AccountNumber: (account as { number: string }).number,
+      DocumentId: String(doc.id),
+      DocumentNumber: doc.content.number,
+      Data: renderInvoiceXml(doc.content).toString('base64'),
+    };
+  })();
+  return documentWorld;
+}
+
 const CASES: Record<string, GoldenCase> = {
   SearchCoupons__two_coupons: {
     soapAction: '"SearchCoupons"',
@@ -107,7 +165,14 @@ const CASES: Record<string, GoldenCase> = {
   SearchCoupons__missing_developer_token: { soapAction: '"SearchCoupons"', arrange: userVars },
   SearchCoupons__non_numeric_customer_id: { soapAction: '"SearchCoupons"', arrange: userVars },
   SearchCoupons__non_numeric_page_size: { soapAction: '"SearchCoupons"', arrange: userVars },
-  GetBillingGroups__not_supported: { soapAction: '"GetBillingGroups"', arrange: userVars },
+  GetBillingGroups__groups_listed: { soapAction: '"GetBillingGroups"', arrange: groupVars },
+  GetBillingGroups__other_customer: { soapAction: '"GetBillingGroups"', arrange: groupVars },
+  GetUngroupedAccounts__potential_groups: { soapAction: '"GetUngroupedAccounts"', arrange: groupVars },
+  UpdateBillingGroupAccounts__partial_errors: { soapAction: '"UpdateBillingGroupAccounts"', arrange: groupVars },
+  GetBillingDocumentsInfo__listed_with_number: { soapAction: '"GetBillingDocumentsInfo"', arrange: documentVars },
+  GetBillingDocumentsInfo__start_after_end: { soapAction: '"GetBillingDocumentsInfo"', arrange: userVars },
+  GetBillingDocuments__xml_document: { soapAction: '"GetBillingDocuments"', arrange: documentVars },
+  GetBillingDocuments__empty_list: { soapAction: '"GetBillingDocuments"', arrange: userVars },
   CheckFeatureAdoptionCouponEligibility__eligible_accounts: {
     soapAction: '"CheckFeatureAdoptionCouponEligibility"',
     arrange: (t) => adoptionVars(t, 7001),
