@@ -9,7 +9,7 @@ import { resetClock, setClock } from '../support/clock.ts';
 import { makeAccount, makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
 import { redeemRaw } from '../support/instances.ts';
 import { expectFaultCode, headersOf, list, resultOf, type Rec } from '../support/soap.ts';
-import { documentsByCli, documentsOf, pdfText, xmlValues } from '../support/billing-documents.ts';
+import { documentsByCli, documentsOf, invoiceSchemaErrors, pdfText, xmlValues } from '../support/billing-documents.ts';
 
 const spend = (t: TestApp, account: string, amount: string, at: string): Promise<unknown> =>
   t.admin('/admin/spend', { account, amount, at });
@@ -71,6 +71,7 @@ describe('billing documents: the month close and what clients read', function ()
     ]);
     march = docs[0]!;
     marchXml = await fetchDocument(t, w, march.id, 'Xml');
+    expect(invoiceSchemaErrors(marchXml)).to.deep.equal([]);
     const xml = marchXml.toString('utf8');
     expect(xmlValues(xml, 'GrossSpend')).to.deep.equal(['45']);
     expect(xmlValues(xml, 'PromotionalCredit')).to.deep.equal(['30']);
@@ -102,7 +103,9 @@ describe('billing documents: the month close and what clients read', function ()
       ['INV-00000001', '2026-04-01T00:00:00.000Z', '15'],
       ['INV-00000002', '2026-05-01T00:00:00.000Z', '7.25'],
     ]);
-    const xml = (await fetchDocument(t, w, docs[1]!.id, 'Xml')).toString('utf8');
+    const aprilXml = await fetchDocument(t, w, docs[1]!.id, 'Xml');
+    expect(invoiceSchemaErrors(aprilXml)).to.deep.equal([]);
+    const xml = aprilXml.toString('utf8');
     expect(xmlValues(xml, 'GrossSpend')).to.deep.equal(['5']);
     expect(xmlValues(xml, 'PromotionalCredit')).to.deep.equal(['5']);
     expect(xmlValues(xml, 'CashCharged')).to.deep.equal(['0']);

@@ -2,6 +2,8 @@
 // and the XML invoice's totals.
 import { spawnSync } from 'node:child_process';
 import type { TestApp } from './app.ts';
+import { PYTHON } from './clients.ts';
+import { repoRoot } from './official-wsdl.ts';
 import { billingOk } from './cli.ts';
 
 export interface ListedDocument {
@@ -40,4 +42,21 @@ export function pdfText(pdf: Buffer): string {
 /** The text of each element named `name` in an XML invoice. */
 export function xmlValues(xml: string, name: string): string[] {
   return [...xml.matchAll(new RegExp(`<${name}(?: [^>]*)?>([^<]*)</${name}>`, 'g'))].map((m) => m[1]!);
+}
+
+const VALIDATE = `
+import sys
+from lxml import etree
+schema = etree.XMLSchema(etree.parse(sys.argv[1]))
+doc = etree.fromstring(sys.stdin.buffer.read())
+ok = schema.validate(doc)
+print("\\n".join(str(e) for e in schema.error_log))
+sys.exit(0 if ok else 1)
+`;
+
+/** Validates an XML invoice against docs/billing-document.xsd (lxml, which zeep brings); returns the errors. */
+export function invoiceSchemaErrors(xml: Buffer): string[] {
+  const run = spawnSync(PYTHON, ['-c', VALIDATE, `${repoRoot}/docs/billing-document.xsd`], { input: xml });
+  if (run.status === 0) return [];
+  return [run.stdout.toString(), run.stderr.toString()].filter((s) => s.trim() !== '');
 }
