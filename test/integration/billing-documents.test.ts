@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { callNodeSoap } from '../support/clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { billingOk } from '../support/cli.ts';
+import { billingFails, billingOk } from '../support/cli.ts';
 import { resetClock, setClock } from '../support/clock.ts';
 import { makeAccount, makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
 import { redeemRaw } from '../support/instances.ts';
@@ -174,6 +174,11 @@ describe('billing documents: the month close and what clients read', function ()
       Type: 'Xml',
     });
     expectFaultCode(out, 3024);
+  });
+
+  it('billing documents refuses an unknown account with a clear message and a non-zero exit', async () => {
+    const run = await billingFails(t, ['documents', '--account', '999999']);
+    expect(run.stderr).to.include('account 999999 not found');
   });
 
   it('an account with no activity in a month gets no document', async () => {

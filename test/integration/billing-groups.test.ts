@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { billingFails, billingOk } from '../support/cli.ts';
 import { resetClock, setClock } from '../support/clock.ts';
 import { makeAccount, makeUser, makeWorld, type World } from '../support/factories.ts';
-import { startTwoApps, type TwoApps } from '../support/instances.ts';
+import { expectCleanExits, startTwoApps, startTwoInstances, type TwoApps } from '../support/instances.ts';
 import { expectFaultCode, headersOf, list, resultOf, type Rec } from '../support/soap.ts';
 import { documentsOf, xmlValues } from '../support/billing-documents.ts';
 import { closeBillingMonths } from '../../src/services/billing-close.ts';
@@ -196,5 +196,48 @@ describe('two instances racing the month close', function () {
       { month: '2026-02-01', documents: 0 },
       { month: '2026-03-01', documents: 0 },
     ]);
+  });
+});
+
+describe('two service instances, each running its sweep, at the end of a month', function () {
+  this.timeout(180000);
+
+  it('issue one document per account between them, numbered 1..n', async () => {
+    const two = await startTwoInstances({
+      env: { BILLING_TEST_CLOCK: '1', EXPIRY_SWEEP_MS: '20' },
+      config: { testClock: true, expirySweepMs: 20 },
+    });
+    try {
+      const first = two.at(0);
+      await first.admin('/admin/clock/reset', { at: '2026-01-20T00:00:00Z' });
+      const customer = (await first.admin<{ id: string }>('/admin/customers', { name: 'Race' })).id;
+      const accounts: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const account = (await two.at(i).admin<{ id: string }>('/admin/accounts', { customer, currency: 'USD' })).id;
+        await two.at(i + 1).admin('/admin/spend', { account, amount: '1.5', at: '2026-01-19T00:00:00Z' });
+        accounts.push(account);
+      }
+      await two.at(1).admin('/admin/clock', { advance: 'P1M' });
+      let closed = false;
+      for (let i = 0; i < 200 && !closed; i++) {
+        closed = (await two.knex('billing_month_closes').where('month', '2026-01-01').first('month')) !== undefined;
+        if (!closed) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(closed, 'January was closed').to.equal(true);
+      const rows = (await two.knex('billing_documents').orderBy('number').select('number', 'account_id')) as {
+        number: string;
+        account_id: string;
+      }[];
+      expect(rows.map((r) => Number(r.number))).to.deep.equal(accounts.map((_, i) => i + 1));
+      expect(rows.map((r) => String(r.account_id)).sort()).to.deep.equal([...accounts].sort());
+      for (const [i, account] of accounts.entries()) {
+        const docs = await two
+          .at(i)
+          .admin<{ amount: string }[]>(`/admin/accounts/${account}/documents`, undefined, 'GET');
+        expect(docs.map((d) => d.amount)).to.deep.equal(['1.5']);
+      }
+    } finally {
+      expectCleanExits(await two.close());
+    }
   });
 });
