@@ -11,6 +11,7 @@ import { expectCleanExits, startTwoApps, startTwoInstances, type TwoApps } from 
 import { expectFaultCode, headersOf, list, resultOf, type Rec } from '../support/soap.ts';
 import { documentsOf, xmlValues } from '../support/billing-documents.ts';
 import { closeBillingMonths } from '../../src/services/billing-close.ts';
+import { openDatabase } from '../../src/repositories/db.ts';
 
 const codesOf = (out: Rec): number[][] =>
   list((out.PartialErrors as Rec).ArrayOfOperationError).map((inner) =>
@@ -196,6 +197,44 @@ describe('two instances racing the month close', function () {
       { month: '2026-02-01', documents: 0 },
       { month: '2026-03-01', documents: 0 },
     ]);
+  });
+});
+
+describe('a month close that finds another instance closing the same month', function () {
+  this.timeout(120000);
+  let two: TwoApps;
+  const closers: (() => Promise<void>)[] = [];
+
+  before(async () => {
+    two = await startTwoApps({ testClock: true, expirySweepMs: 0 });
+  });
+  after(async () => {
+    for (const c of closers) await c();
+    await two.close();
+  });
+
+  it('gives way without an error, and closes the month later if the other did not', async function () {
+    const [a] = two.apps;
+    if (!two.database.url) this.skip(); // one PGlite connection: no second session to wait on a lock
+    // The other instance's pool, with the lock_timeout a deployment has (DB_LOCK_TIMEOUT_MS).
+    const b = { db: await openDatabase({ databaseUrl: two.database.url, pgliteDir: null, lockTimeoutMs: 500 }) };
+    closers.push(() => b.db.close());
+    await resetClock(a, '2026-03-10T00:00:00Z');
+    const w = await makeWorld(a);
+    await a.admin('/admin/spend', { account: w.accountId, amount: '1', at: '2026-03-10T00:00:00Z' });
+    const tx = await a.db.knex.transaction();
+    try {
+      await tx('billing_month_closes').insert({ month: '2026-04-01', documents: 0, closed_at: new Date() });
+      const started = Date.now();
+      // March closes (one document); April is being closed by the other: this one stops there.
+      expect(await closeBillingMonths(b.db.knex, new Date('2026-05-02T00:00:00Z'))).to.equal(1);
+      expect(Date.now() - started, 'it waited for the lock, then gave way').to.be.greaterThan(500);
+    } finally {
+      await tx.rollback();
+    }
+    expect(await closeBillingMonths(b.db.knex, new Date('2026-05-02T00:00:00Z'))).to.equal(0);
+    const months = (await b.db.knex('billing_month_closes').pluck('month')) as string[];
+    expect(months.map(String)).to.include('2026-04-01');
   });
 });
 
