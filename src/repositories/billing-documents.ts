@@ -182,59 +182,84 @@ export async function purchaseOrdersOf(
   return out;
 }
 
-/** Allocates the next document number in this transaction (the counter row stays locked until it ends). */
-export async function allocateDocumentNumber(tx: Knex.Transaction): Promise<bigint> {
+/**
+ * Allocates `count` consecutive document numbers in this transaction and returns the first (the counter row stays
+ * locked until the transaction ends, so numbers are gap-free and never reused).
+ */
+export async function allocateDocumentNumbers(tx: Knex.Transaction, count: number): Promise<bigint> {
   const { rows } = (await tx.raw(
-    `UPDATE ${BT.counter} SET last_number = last_number + 1 WHERE id = 1 RETURNING last_number::text AS n`,
+    `UPDATE ${BT.counter} SET last_number = last_number + ? WHERE id = 1 RETURNING (last_number - ? + 1)::text AS n`,
+    [count, count],
   )) as { rows: { n: string }[] };
   return BigInt(rows[0]!.n);
 }
 
-export async function nextDocumentId(tx: Knex.Transaction): Promise<string> {
-  const { rows } = (await tx.raw(`SELECT nextval(pg_get_serial_sequence('${BT.documents}', 'id'))::text AS id`)) as {
-    rows: { id: string }[];
-  };
-  return rows[0]!.id;
+/** `count` new document ids, ascending. */
+export async function nextDocumentIds(tx: Knex.Transaction, count: number): Promise<string[]> {
+  if (count === 0) return [];
+  const { rows } = (await tx.raw(
+    `SELECT nextval(pg_get_serial_sequence('${BT.documents}', 'id'))::text AS id FROM generate_series(1, ?)`,
+    [count],
+  )) as { rows: { id: string }[] };
+  return rows.map((r) => r.id).sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1));
 }
 
-/** Stores an issued document with the accounts it bills and its money lines. */
-export async function insertDocument(
+export interface NewDocument {
+  readonly id: string;
+  readonly number: bigint;
+  readonly customerId: string;
+  readonly accountId: string | null;
+  readonly groupId: string | null;
+  readonly month: string;
+  readonly content: DocumentContent;
+  readonly lines: readonly MonthLine[];
+}
+
+async function insertChunked(
   tx: Knex.Transaction,
-  doc: {
-    id: string;
-    number: bigint;
-    customerId: string;
-    accountId: string | null;
-    groupId: string | null;
-    month: string;
-    content: DocumentContent;
-  },
-  lines: readonly MonthLine[],
+  table: string,
+  rows: readonly Record<string, unknown>[],
 ): Promise<void> {
-  await tx(BT.documents).insert({
-    id: doc.id,
-    number: doc.number.toString(),
-    customer_id: doc.customerId,
-    account_id: doc.accountId,
-    group_id: doc.groupId,
-    currency: doc.content.currency,
-    month: doc.month,
-    document_date: new Date(doc.content.documentDate),
-    amount_minor: doc.content.totals.amountMinor,
-    content: JSON.stringify(doc.content),
-  });
-  await tx(BT.documentAccounts).insert(doc.content.accounts.map((a) => ({ document_id: doc.id, account_id: a.id })));
-  for (let i = 0; i < lines.length; i += 500)
-    await tx(BT.lines).insert(
-      lines.slice(i, i + 500).map((l) => ({
-        document_id: doc.id,
+  for (let i = 0; i < rows.length; i += 500) await tx(table).insert(rows.slice(i, i + 500));
+}
+
+/** Stores issued documents with the accounts they bill and their money lines, a few statements for all. */
+export async function insertDocuments(tx: Knex.Transaction, docs: readonly NewDocument[]): Promise<void> {
+  await insertChunked(
+    tx,
+    BT.documents,
+    docs.map((d) => ({
+      id: d.id,
+      number: d.number.toString(),
+      customer_id: d.customerId,
+      account_id: d.accountId,
+      group_id: d.groupId,
+      currency: d.content.currency,
+      month: d.month,
+      document_date: new Date(d.content.documentDate),
+      amount_minor: d.content.totals.amountMinor,
+      content: JSON.stringify(d.content),
+    })),
+  );
+  await insertChunked(
+    tx,
+    BT.documentAccounts,
+    docs.flatMap((d) => d.content.accounts.map((a) => ({ document_id: d.id, account_id: a.id }))),
+  );
+  await insertChunked(
+    tx,
+    BT.lines,
+    docs.flatMap((d) =>
+      d.lines.map((l) => ({
+        document_id: d.id,
         account_id: l.accountId,
         period: l.period,
         kind: l.kind,
         coupon_id: l.couponId,
         amount_minor: l.amountMinor.toString(),
       })),
-    );
+    ),
+  );
 }
 
 /** Number and customer of each of the accounts that exist. */

@@ -17,19 +17,20 @@ import {
   type MonthLine,
 } from '../rules/billing-documents.ts';
 import {
-  allocateDocumentNumber,
+  allocateDocumentNumbers,
   billableAccounts,
   billedBefore,
   claimMonthClose,
   firstLedgerActivity,
-  insertDocument,
+  insertDocuments,
   lastClosedMonth,
   ledgerSumsBefore,
-  nextDocumentId,
+  nextDocumentIds,
   offerFacts,
   purchaseOrdersOf,
   recordMonthDocuments,
   type BillableAccount,
+  type NewDocument,
 } from '../repositories/billing-documents.ts';
 import { inTransaction } from '../repositories/transaction.ts';
 
@@ -89,9 +90,12 @@ async function closeMonth(tx: Knex.Transaction, month: string, now: Date): Promi
     monthStart(month),
     monthStart(nextMonth(month)),
   );
-  for (const party of parties.values()) {
-    const ids = new Set(party.accounts.map((a) => a.id));
-    const own: MonthLine[] = lines.filter((l) => ids.has(l.accountId));
+  const list = [...parties.values()];
+  const ids = await nextDocumentIds(tx, list.length);
+  const firstNumber = list.length > 0 ? await allocateDocumentNumbers(tx, list.length) : 0n;
+  const docs: NewDocument[] = list.map((party, i) => {
+    const members = new Set(party.accounts.map((a) => a.id));
+    const own: MonthLine[] = lines.filter((l) => members.has(l.accountId));
     const first = party.accounts[0]!;
     const facts: DocumentParty = {
       customer: { id: first.customerId, name: first.customerName },
@@ -103,23 +107,20 @@ async function closeMonth(tx: Knex.Transaction, month: string, now: Date): Promi
         purchaseOrder: purchaseOrders.get(a.id) ?? null,
       })),
     };
-    const id = await nextDocumentId(tx);
-    const number = await allocateDocumentNumber(tx);
-    const content = buildDocument({ documentId: id, number, month, party: facts }, own, offers);
-    await insertDocument(
-      tx,
-      {
-        id,
-        number,
-        customerId: first.customerId,
-        accountId: party.group ? null : first.id,
-        groupId: party.group?.id ?? null,
-        month,
-        content,
-      },
-      own,
-    );
-  }
+    const id = ids[i]!;
+    const number = firstNumber + BigInt(i);
+    return {
+      id,
+      number,
+      customerId: first.customerId,
+      accountId: party.group ? null : first.id,
+      groupId: party.group?.id ?? null,
+      month,
+      content: buildDocument({ documentId: id, number, month, party: facts }, own, offers),
+      lines: own,
+    };
+  });
+  await insertDocuments(tx, docs);
   await recordMonthDocuments(tx, month, parties.size);
   return parties.size;
 }
