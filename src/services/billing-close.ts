@@ -93,9 +93,10 @@ async function closeMonth(tx: Knex.Transaction, month: string, now: Date): Promi
   const list = [...parties.values()];
   const ids = await nextDocumentIds(tx, list.length);
   const firstNumber = list.length > 0 ? await allocateDocumentNumbers(tx, list.length) : 0n;
+  const linesOf = new Map<string, MonthLine[]>();
+  for (const l of lines) linesOf.set(l.accountId, [...(linesOf.get(l.accountId) ?? []), l]);
   const docs: NewDocument[] = list.map((party, i) => {
-    const members = new Set(party.accounts.map((a) => a.id));
-    const own: MonthLine[] = lines.filter((l) => members.has(l.accountId));
+    const own: MonthLine[] = party.accounts.flatMap((a) => linesOf.get(a.id) ?? []);
     const first = party.accounts[0]!;
     const facts: DocumentParty = {
       customer: { id: first.customerId, name: first.customerName },
