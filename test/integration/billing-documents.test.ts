@@ -114,7 +114,6 @@ describe('billing documents: the month close and what clients read', function ()
     expect(xml).to.match(/<Line kind="cash" [^>]*period="2026-03" adjustment="true">7.25<\/Line>/);
     expect(xml).not.to.include('purchaseOrder='); // the order ended with March
     const text = pdfText(await fetchDocument(t, w, docs[1]!.id, 'Pdf'));
-    console.log(`      pdftotext of ${docs[1]!.number}:\n${text.replace(/^/gm, '        ')}`);
     expect(text).to.match(new RegExp(`coupon ending ${codes[1]!.slice(-4)} \\(Spring\\)\\s+-5 USD`));
     expect(text).to.match(/Adjustment for 2026-03: Cash charged, account \S+\s+7.25 USD/);
     expect(text).to.match(/Amount due\s+7.25 USD/);
