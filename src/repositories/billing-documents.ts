@@ -351,8 +351,9 @@ export type FileType = 'Pdf' | 'Xml';
 
 export async function storedFile(knex: Knex, documentId: string, type: FileType): Promise<Buffer | null> {
   const row = (await knex(BT.files).where({ document_id: documentId, type }).first('data')) as
-    { data: Buffer } | undefined;
-  return row?.data ?? null;
+    { data: Uint8Array } | undefined;
+  // node-postgres gives a Buffer, PGlite a plain Uint8Array.
+  return row ? Buffer.from(row.data) : null;
 }
 
 /** Stores a rendering unless one is already there; returns the stored bytes (the first rendering wins). */
