@@ -83,12 +83,14 @@ function validValue(f: QualifiedField): string {
   const values: Record<string, string> = {
     'xs:long': '1',
     'xs:int': '1',
+    'xs:double': '1.5',
     'xs:boolean': 'true',
     'xs:dateTime': '2024-01-01T00:00:00Z',
     'ent:PredicateOperator': 'Equals',
     'ent:OrderByField': 'Id',
     'ent:SortOrder': 'Ascending',
     'ent:AccountAdditionalField': 'CouponClaimInfo',
+    'ent:DataType': 'Pdf',
   };
   return values[f.type] ?? 'x';
 }

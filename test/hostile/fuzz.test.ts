@@ -65,6 +65,24 @@ function seeds(creds: Credentials, w: { customerId: string; accountId: string; c
       `<b:AccountIds><a:int>1</a:int></b:AccountIds><b:ClassName>Spring</b:ClassName><b:FeatureId>7</b:FeatureId>` +
         `<b:SendNotification>false</b:SendNotification>`,
     ),
+    env(
+      'GetBillingDocumentsInfo',
+      `<b:AccountIds><a:long>${w.accountId}</a:long></b:AccountIds><b:StartDate>2024-01-01T00:00:00Z</b:StartDate>` +
+        `<b:EndDate i:nil="true"/><b:ReturnInvoiceNumber>true</b:ReturnInvoiceNumber>`,
+    ),
+    env(
+      'GetBillingDocuments',
+      `<b:BillingDocumentsInfo><e:BillingDocumentInfo><e:AccountId>${w.accountId}</e:AccountId><e:Amount>1.5</e:Amount>` +
+        `<e:DocumentId>1</e:DocumentId><e:CustomerId>${w.customerId}</e:CustomerId></e:BillingDocumentInfo>` +
+        `</b:BillingDocumentsInfo><b:Type>Pdf</b:Type>`,
+    ),
+    env('GetBillingGroups', `<b:CustomerId>${w.customerId}</b:CustomerId>`),
+    env('GetUngroupedAccounts', `<b:CustomerId>${w.customerId}</b:CustomerId>`),
+    env(
+      'UpdateBillingGroupAccounts',
+      `<b:CustomerId>${w.customerId}</b:CustomerId><b:BillingGroupId>1</b:BillingGroupId>` +
+        `<b:AccountsToAdd><a:long>${w.accountId}</a:long></b:AccountsToAdd>`,
+    ),
   ];
 }
 
