@@ -9,6 +9,7 @@ import type { Logger } from '../log.ts';
 import * as offers from '../services/offer-operations.ts';
 import { listOutbox, outboxStatus } from '../mail/outbox-store.ts';
 import * as operator from '../services/operator.ts';
+import { createOperatorOrder } from '../services/insertion-orders.ts';
 import { ClockNotAdjustableError, resetClock, setClock, showClock } from './clock-route.ts';
 
 export interface AdminDeps {
@@ -24,6 +25,7 @@ type Route = (body: Json, params: string[], deps: AdminDeps) => Promise<unknown>
 const ROUTES: readonly (readonly [string, RegExp, Route])[] = [
   ['POST', /^\/admin\/customers$/, (b, _p, d) => operator.createCustomer(d.knex, b)],
   ['POST', /^\/admin\/accounts$/, async (b, _p, d) => operator.createAccount(d.knex, b, await d.clock.now())],
+  ['POST', /^\/admin\/insertion-orders$/, async (b, _p, d) => createOperatorOrder(d.knex, b, await d.clock.now())],
   ['POST', /^\/admin\/users$/, (b, _p, d) => operator.createUser(d.knex, b)],
   ['POST', /^\/admin\/classes$/, (b, _p, d) => operator.createClass(d.knex, b)],
   ['POST', /^\/admin\/coupons\/mint$/, async (b, _p, d) => operator.mintCoupons(d.knex, b, await d.clock.now())],

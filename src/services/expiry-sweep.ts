@@ -9,6 +9,7 @@ import { advance, type AccountState } from '../rules/index.ts';
 import { appendEntries, OT, saveState } from '../repositories/offers.ts';
 import { T } from '../repositories/tables.ts';
 import { inTransaction } from '../repositories/transaction.ts';
+import { insertionOrderStep } from './insertion-order-sweep.ts';
 
 /** Records every transition due by `now`; returns how many accounts were advanced. */
 export async function sweepExpiries(knex: Knex, now: Date, batch = 200): Promise<number> {
@@ -46,8 +47,10 @@ export function startExpirySweep(deps: { knex: Knex; clock: Clock; log: Logger; 
   const tick = (): void => {
     running = (async () => {
       try {
-        const n = await sweepExpiries(deps.knex, await deps.clock.now());
+        const now = await deps.clock.now();
+        const n = await sweepExpiries(deps.knex, now);
         if (n > 0) deps.log.info('expiry sweep', { accounts: n });
+        await insertionOrderStep(deps.knex, now, deps.log);
       } catch (e) {
         deps.log.warn('expiry sweep failed', { error: e instanceof Error ? e.message : String(e) });
       }

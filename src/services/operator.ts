@@ -75,6 +75,8 @@ export interface CreateAccountInput {
   paymentMethod?: unknown;
   /** Notification address (DistributeCoupons with SendNotification); optional. */
   email?: unknown;
+  /** true: invoice-billed, may hold insertion orders (SPEC §4a); default prepaid. */
+  invoice?: unknown;
 }
 export async function createAccount(
   knex: Knex,
@@ -113,6 +115,7 @@ export async function createAccount(
         bill_to_customer_id: billTo,
         payment_method_added_at: input.paymentMethod === true ? now : null,
         email,
+        invoice_billed: input.invoice === true,
       });
       if (input.paymentMethod === true) await recordAccountEvent(tx, id, { kind: 'paymentMethodAdded', at: now });
     } catch (e) {

@@ -8,6 +8,11 @@ import {
   distributeCouponsHandler,
 } from './handlers/claims.ts';
 import { dispatchCouponsHandler } from './handlers/dispatch-coupons.ts';
+import {
+  addInsertionOrderHandler,
+  searchInsertionOrdersHandler,
+  updateInsertionOrderHandler,
+} from './handlers/insertion-orders.ts';
 import { searchCouponsHandler } from './handlers/search-coupons.ts';
 
 export const HANDLERS: ReadonlyMap<string, OperationHandler> = new Map([
@@ -19,6 +24,9 @@ export const HANDLERS: ReadonlyMap<string, OperationHandler> = new Map([
   ['CheckFeatureAdoptionCouponEligibility', checkFeatureAdoptionCouponEligibilityHandler],
   ['ClaimFeatureAdoptionCoupons', claimFeatureAdoptionCouponsHandler],
   ['DistributeCoupons', distributeCouponsHandler],
+  ['AddInsertionOrder', addInsertionOrderHandler],
+  ['UpdateInsertionOrder', updateInsertionOrderHandler],
+  ['SearchInsertionOrders', searchInsertionOrdersHandler],
 ]);
 
 export function notSupported(operation: string): never {
