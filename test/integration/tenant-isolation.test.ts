@@ -347,10 +347,29 @@ describe('tenant isolation: another customer’s user learns nothing about a cus
       expectNothingOfA(accounts);
     });
 
+    it('insertion orders: A’s invoice account → 106 on add and search; A’s order → 5104 on update', async () => {
+      const invoice = await makeAccount(t, a.id, { invoice: true });
+      const io = (acc: string, extra = ''): string =>
+        `<b:InsertionOrder><e:AccountId>${acc}</e:AccountId><e:EndDate>2099-02-01T00:00:00Z</e:EndDate>${extra}` +
+        `<e:SpendCapAmount>100</e:SpendCapAmount><e:StartDate>2099-01-01T00:00:00Z</e:StartDate></b:InsertionOrder>`;
+      const added = await ok('AddInsertionOrder', io(invoice.id));
+      const orderId = /InsertionOrderId>(\d+)</.exec(added)![1]!;
+      const answers = [
+        await call('AddInsertionOrder', io(invoice.id)),
+        await call('SearchInsertionOrders', `<b:Predicates>${pred('AccountId', 'Equals', invoice.id)}</b:Predicates>`),
+        await call(
+          'UpdateInsertionOrder',
+          io(invoice.id, `<e:Id>${orderId}</e:Id>`).replace(/<e:AccountId>\d+/, '<e:AccountId>0'),
+        ),
+      ];
+      expect(answers.map((r) => codesOf(r.body))).to.deep.equal([[106], [106], [5104]]);
+      for (const res of answers) {
+        expectNothingOfA(res);
+        expect(res.body).to.not.include(invoice.number);
+      }
+    });
+
     for (const op of [
-      'AddInsertionOrder',
-      'UpdateInsertionOrder',
-      'SearchInsertionOrders',
       'GetBillingDocumentsInfo',
       'GetBillingDocuments',
       'GetBillingGroups',
