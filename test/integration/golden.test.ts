@@ -13,7 +13,8 @@ import { expect } from 'chai';
 import { readXml, type XElement } from '../../src/soap/xml-reader.ts';
 import { postSoap, startTestApp, type TestApp } from '../support/app.ts';
 import { claimFeatureAdoptionCoupons } from '../../src/services/claim-coupons.ts';
-import { makeAccount, makeCouponClass, makeUser, makeWorld, mint } from '../support/factories.ts';
+import { addInsertionOrder, updateInsertionOrder } from '../../src/services/insertion-orders.ts';
+import { makeAccount, makeCouponClass, makeCustomer, makeUser, makeWorld, mint } from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
 
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'soap');
@@ -80,7 +81,62 @@ async function claimedVars(t: TestApp): Promise<Vars> {
   return { ...v, CouponId: String(row.id) };
 }
 
+/** A customer with an invoice-billed USD account and a SuperAdmin user. */
+async function invoiceVars(t: TestApp): Promise<Vars> {
+  const customerId = await makeCustomer(t);
+  const account = await makeAccount(t, customerId, { invoice: true });
+  const user = await makeUser(t, customerId);
+  return {
+    AuthenticationToken: user.authenticationToken,
+    DeveloperToken: user.developerToken,
+    UserId: user.id,
+    CustomerId: customerId,
+    AccountId: account.id,
+    AccountNumber: account.number,
+  };
+}
+
+/**
+ * invoiceVars with an order added at 2026-03-01T12:00:00Z (Q1 2099, 2099-01-01 to 2099-01-31, 1000.5 USD, threshold
+ * 75, PO-2099, 'Launch budget') and a change requested at 12:30 (EndDate 2099-02-28, SpendCapAmount 2000).
+ */
+async function insertionOrderVars(t: TestApp): Promise<Vars> {
+  const v = await invoiceVars(t);
+  const principal = { userId: v.UserId!, customerId: v.CustomerId!, role: 'SuperAdmin' as const };
+  const { id } = await addInsertionOrder(
+    t.db.knex,
+    principal,
+    {
+      accountId: v.AccountId!,
+      name: 'Q1 2099',
+      comment: 'Launch budget',
+      purchaseOrder: 'PO-2099',
+      startDate: new Date('2099-01-01T00:00:00Z'),
+      endDate: new Date('2099-01-31T00:00:00Z'),
+      spendCapAmount: '1000.5',
+      notificationThreshold: '75',
+    },
+    new Date('2026-03-01T12:00:00Z'),
+  );
+  await updateInsertionOrder(
+    t.db.knex,
+    principal,
+    { id, pendingChanges: { endDate: new Date('2099-02-28T00:00:00Z'), spendCapAmount: '2000' } },
+    new Date('2026-03-01T12:30:00Z'),
+  );
+  return { ...v, InsertionOrderId: id };
+}
+
 const CASES: Record<string, GoldenCase> = {
+  AddInsertionOrder__approved_order: { soapAction: '"AddInsertionOrder"', arrange: invoiceVars },
+  AddInsertionOrder__status_given: { soapAction: '"AddInsertionOrder"', arrange: invoiceVars },
+  UpdateInsertionOrder__approve_changes: { soapAction: '"UpdateInsertionOrder"', arrange: insertionOrderVars },
+  UpdateInsertionOrder__only_status_of_approved_order: {
+    soapAction: '"UpdateInsertionOrder"',
+    arrange: insertionOrderVars,
+  },
+  SearchInsertionOrders__one_order: { soapAction: '"SearchInsertionOrders"', arrange: insertionOrderVars },
+  SearchInsertionOrders__missing_account_id: { soapAction: '"SearchInsertionOrders"', arrange: invoiceVars },
   SearchCoupons__two_coupons: {
     soapAction: '"SearchCoupons"',
     async arrange(t) {
