@@ -293,6 +293,7 @@ export async function updateInsertionOrder(
         return { lastModifiedTime: updated.lastModifiedAt };
       }
       case 'approve': {
+        await lockIoAccount(tx, order.accountId); // approvals and adds of one account, one at a time
         if (await overlapsHeld(tx, order.accountId, order, order.id))
           throw refuse(IO_CODES.overlaps, 'Its dates overlap another approved insertion order of the account.');
         const updated = await setStatus(approvedStatus(order, spent, today));
@@ -354,6 +355,7 @@ export async function updateInsertionOrder(
           endDate: patch.endDate !== undefined ? patch.endDate : order.endDate,
           spendCapMinor: patch.spendCapMinor !== undefined ? patch.spendCapMinor : order.spendCapMinor,
         };
+        if (patch.startDate !== undefined || patch.endDate !== undefined) await lockIoAccount(tx, order.accountId);
         if (
           (patch.startDate !== undefined || patch.endDate !== undefined) &&
           (await overlapsHeld(tx, order.accountId, terms, order.id))
