@@ -77,3 +77,47 @@ describe('insertion order sweep on two instances', function () {
     );
   });
 });
+
+describe('insertion order sweep in the periodic tick of two running instances', function () {
+  this.timeout(180000);
+  let two: TwoApps;
+
+  before(async () => {
+    two = await startTwoApps({ testClock: true, expirySweepMs: 50 });
+  });
+  after(async () => two.close());
+
+  it('an order reaching its StartDate becomes Active without any call, recorded once', async () => {
+    const [a] = two.apps;
+    await resetClock(a, '2026-05-01T12:00:00Z');
+    const customer = await makeCustomer(a);
+    const user = await makeUser(a, customer);
+    const acc = await makeAccount(a, customer, { invoice: true });
+    const added = resultOf<{ InsertionOrderId: number }>(
+      await callNodeSoap(a.endpoint, 'AddInsertionOrder', headersOf(user), {
+        InsertionOrder: {
+          AccountId: acc.id,
+          EndDate: '2026-05-31T00:00:00Z',
+          SpendCapAmount: '100',
+          StartDate: '2026-05-02T00:00:00Z',
+        },
+      }),
+    );
+    const id = String(added.InsertionOrderId);
+    const stored = async (): Promise<string> =>
+      ((await a.db.knex('insertion_orders').where({ id }).first('status')) as { status: string }).status;
+    expect(await stored()).to.equal('NotStarted');
+
+    await setClock(a, '2026-05-02T00:00:01Z');
+    const deadline = Date.now() + 20_000;
+    while ((await stored()) !== 'Active' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500)); // several more ticks of both instances
+
+    expect(await stored()).to.equal('Active');
+    const moves = (await a.db
+      .knex('insertion_order_events')
+      .where({ insertion_order_id: id, kind: 'status', to_status: 'Active' })
+      .count({ n: '*' })) as { n: string }[];
+    expect(Number(moves[0]!.n)).to.equal(1);
+  });
+});
