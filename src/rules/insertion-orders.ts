@@ -219,6 +219,8 @@ export interface StoredOrder {
   readonly notificationThreshold: string | null;
   readonly referenceId: string | null;
   readonly pendingChangeStatus: IoChangeStatus | null;
+  /** The values of the stored PendingChanges that are set (a typed client sends them back as it read them). */
+  readonly pendingEdits?: IoEdits;
 }
 
 export interface UpdateRequest {
@@ -349,9 +351,32 @@ export function decideUpdate(stored: StoredOrder, req: UpdateRequest, today: str
   return { kind: 'requestChanges', edits: pendingEdits };
 }
 
-/** Whether PendingChanges asks for anything: a ChangeStatus, or a value that differs from the order's. */
+/**
+ * Whether PendingChanges asks for anything: a ChangeStatus, or a value that differs from the order's. PendingChanges
+ * sent back exactly as stored (ChangeStatus and values, as a typed client read them) asks for nothing.
+ */
 function hasPending(stored: StoredOrder, req: UpdateRequest): boolean {
   if (!req.pending) return false;
   const p = req.pending;
+  if ((p.changeStatus ?? null) === stored.pendingChangeStatus && sameGiven(p.edits, stored.pendingEdits ?? {}))
+    return false;
   return (p.changeStatus ?? null) !== null || !isEmpty(changedEdits(stored, p.edits));
+}
+
+/** Whether two sets of edits give the same fields with the same values (numbers compared as numbers). */
+function sameGiven(a: IoEdits, b: IoEdits): boolean {
+  const keys = (e: IoEdits): string[] =>
+    Object.entries(e)
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => k)
+      .sort();
+  const ka = keys(a);
+  if (ka.join() !== keys(b).join()) return false;
+  const numeric = new Set(['spendCapMinor', 'notificationThreshold', 'referenceId']);
+  return ka.every((k) => {
+    const x = a[k as keyof IoEdits];
+    const y = b[k as keyof IoEdits];
+    if (x === null || y === null || x === undefined || y === undefined) return x === y;
+    return numeric.has(k) ? sameNumber(x, y) : x === y;
+  });
 }

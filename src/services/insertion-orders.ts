@@ -207,6 +207,23 @@ export async function addInsertionOrder(
   });
 }
 
+/** The set values of the order's stored PendingChanges, as edits. */
+function storedPendingEdits(o: InsertionOrder): IoEdits {
+  const c = o.pending;
+  if (!c) return {};
+  const e: Record<string, string> = {};
+  const put = (k: keyof IoEdits, v: string | null): void => void (v !== null && (e[k] = v));
+  put('name', c.name);
+  put('comment', c.comment);
+  put('purchaseOrder', c.purchaseOrder);
+  put('startDate', c.startDate);
+  put('endDate', c.endDate);
+  put('spendCapMinor', c.spendCapMinor);
+  put('notificationThreshold', c.notificationThreshold);
+  put('referenceId', c.referenceId);
+  return e as IoEdits;
+}
+
 /** Applies approved pending changes to the order's terms. */
 function applyPending(o: InsertionOrder): OrderPatch {
   const c = o.pending!;
@@ -270,7 +287,7 @@ export async function updateInsertionOrder(
     problems.push(...checkEdits(edits), ...checkEdits(pendingEdits));
     if (problems.length > 0) throw new ApiError(problems.map(toProblem));
     const decision = decideUpdate(
-      { ...order, pendingChangeStatus: order.pending?.changeStatus ?? null },
+      { ...order, pendingChangeStatus: order.pending?.changeStatus ?? null, pendingEdits: storedPendingEdits(order) },
       {
         status: input.status ?? null,
         edits,

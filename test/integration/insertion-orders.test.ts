@@ -286,6 +286,26 @@ describe('insertion orders', function () {
       expect(r.LastModifiedTime.toISOString()).to.equal((before.LastModifiedTime as Date).toISOString());
     });
 
+    it('an order with decided changes, sent back with its PendingChanges as read, changes nothing', async () => {
+      const w = await invoiced();
+      const id = await add(w);
+      resultOf(await update(w, { Id: id, PendingChanges: { SpendCapAmount: '1500', Name: 'Bigger' } }));
+      resultOf(await update(w, { Id: id, PendingChanges: { ChangeStatus: 'ApproveChanges' } }));
+      const read = await one(w, id);
+      const p = read.PendingChanges as Rec;
+      const r = resultOf<{ LastModifiedTime: Date }>(
+        await update(w, {
+          Id: id,
+          SpendCapAmount: String(read.SpendCapAmount),
+          Name: read.Name,
+          Status: read.Status,
+          PendingChanges: { SpendCapAmount: String(p.SpendCapAmount), Name: p.Name, ChangeStatus: p.ChangeStatus },
+        }),
+      );
+      expect(r.LastModifiedTime.toISOString()).to.equal((read.LastModifiedTime as Date).toISOString());
+      expect((await one(w, id)).SpendCapAmount).to.equal(1500);
+    });
+
     it("an order of another customer's account is not found (5104), as is one that does not exist", async () => {
       const w = await invoiced();
       const other = await invoiced();

@@ -172,6 +172,22 @@ describe('rules: UpdateInsertionOrder decisions', () => {
     expect(none.kind === 'refuse' && none.problem.code).to.equal(480);
   });
 
+  it('PendingChanges sent back exactly as read (ChangeStatus and values) asks for nothing', () => {
+    const approved: StoredOrder = {
+      ...STORED,
+      spendCapMinor: '200000',
+      pendingChangeStatus: 'ApproveChanges',
+      pendingEdits: { spendCapMinor: '200000' },
+    };
+    const echo = { changeStatus: 'ApproveChanges', edits: { spendCapMinor: '200000.00' } };
+    expect(decideUpdate(approved, { status: 'Active', edits: {}, pending: echo }, TODAY).kind).to.equal('none');
+    const declined: StoredOrder = { ...STORED, pendingChangeStatus: 'DeclineChanges', pendingEdits: { name: 'Big' } };
+    const back = { changeStatus: 'DeclineChanges', edits: { name: 'Big' } };
+    expect(decideUpdate(declined, { edits: {}, pending: back }, TODAY).kind).to.equal('none');
+    const other = decideUpdate(declined, { edits: {}, pending: { ...back, edits: { name: 'Bigger' } } }, TODAY);
+    expect(other.kind === 'refuse' && other.problem.code).to.equal(479);
+  });
+
   it('a start date changes only while NotStarted and never to a past day', () => {
     const started = decideUpdate(STORED, { edits: {}, pending: { edits: { startDate: '2026-03-20' } } }, TODAY);
     expect(started.kind === 'refuse' && started.problem.code).to.equal(5101);
