@@ -281,24 +281,25 @@ export async function recordEvent(
 }
 
 /**
- * The sweep's next batch: orders in `statuses`, or not yet notified of a threshold, with id above `afterId`, locked;
- * rows another instance holds are skipped (it is working on them).
+ * Orders the sweep may still move or notify: SWEPT statuses (Active, NotStarted), and APPROVED ones whose threshold
+ * is not reached yet (src/rules/insertion-orders.ts). The text is the predicate of the partial index
+ * insertion_orders_sweep_idx (migration 20261201000100), so that a tick reads only these rows.
  */
-export async function lockSweepBatch(
-  tx: Knex.Transaction,
-  statuses: readonly IoStatus[],
-  notifiable: readonly IoStatus[],
-  afterId: string,
-  limit: number,
-): Promise<InsertionOrder[]> {
+const SWEEP_CONDITION = `(status IN ('Active', 'NotStarted')
+   OR (status IN ('Active', 'Exhausted', 'Expired', 'NotStarted')
+       AND notification_threshold IS NOT NULL AND threshold_notified_at IS NULL))`;
+
+/**
+ * The sweep's next batch: orders it may still move or notify with id above `afterId`, locked; rows another instance
+ * holds are skipped (it is working on them).
+ */
+export async function lockSweepBatch(tx: Knex.Transaction, afterId: string, limit: number): Promise<InsertionOrder[]> {
   const { rows } = (await tx.raw(
     `SELECT * FROM ${T.insertionOrders}
-      WHERE id > ?::bigint
-        AND (status = ANY(?::text[])
-             OR (status = ANY(?::text[]) AND notification_threshold IS NOT NULL AND threshold_notified_at IS NULL))
+      WHERE id > ?::bigint AND ${SWEEP_CONDITION}
       ORDER BY id LIMIT ?::bigint
       FOR UPDATE SKIP LOCKED`,
-    [afterId, [...statuses], [...notifiable], String(limit)] as Knex.RawBinding[],
+    [afterId, String(limit)],
   )) as { rows: DbInsertionOrderRow[] };
   return rows.map(toOrder);
 }

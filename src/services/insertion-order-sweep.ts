@@ -18,15 +18,7 @@ import {
   type IoAccount,
 } from '../repositories/insertion-orders.ts';
 import { inTransaction } from '../repositories/transaction.ts';
-import {
-  APPROVED,
-  budgetFigures,
-  currentStatus,
-  spendWindow,
-  SWEPT,
-  thresholdReached,
-  utcDay,
-} from '../rules/insertion-orders.ts';
+import { budgetFigures, currentStatus, spendWindow, thresholdReached, utcDay } from '../rules/insertion-orders.ts';
 
 /** The outbox kind of NotificationThreshold emails (at most one per order and threshold). */
 export const IO_THRESHOLD_EMAIL = 'insertion_order_threshold';
@@ -59,7 +51,7 @@ export async function sweepInsertionOrders(knex: Knex, now: Date, batch = 200): 
   let afterId = '0';
   for (;;) {
     const { size, last } = await inTransaction(knex, async (tx) => {
-      const orders = await lockSweepBatch(tx, SWEPT, APPROVED, afterId, batch);
+      const orders = await lockSweepBatch(tx, afterId, batch);
       const spent = await spendInWindows(
         tx,
         orders.map((o) => ({ orderId: o.id, accountId: o.accountId, ...spendWindow(o, now) })),

@@ -3,6 +3,7 @@
 // query events, values as parameters) scan neither insertion_orders nor account_events sequentially.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
+import { lockSweepBatch } from '../../src/repositories/insertion-orders.ts';
 import { searchInsertionOrders } from '../../src/services/insertion-orders.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { makeCustomer, makeUser } from '../support/factories.ts';
@@ -73,6 +74,8 @@ describe(`SearchInsertionOrders over ${(ACCOUNTS * ORDERS_PER_ACCOUNT).toLocaleS
          FROM accounts a CROSS JOIN generate_series(1, ?) g WHERE a.customer_id = ?`,
       [SPEND_PER_ACCOUNT, customerId],
     );
+    // Most orders are over (Canceled): the sweep must not read them on every tick.
+    await knex.raw(`UPDATE insertion_orders SET status = 'Canceled' WHERE substring(name from 7)::int > 2`);
     accountId = String(
       ((await knex('accounts').where({ customer_id: customerId }).orderBy('id').first('id')) as { id: string }).id,
     );
@@ -119,5 +122,28 @@ describe(`SearchInsertionOrders over ${(ACCOUNTS * ORDERS_PER_ACCOUNT).toLocaleS
       expect(q.bindings, q.sql).to.not.have.length(0);
       expect(q.sql).to.not.match(/'[^']*\d[^']*'/);
     }
+  });
+
+  it('the sweep reads only the orders it may still change, through its partial index', async () => {
+    const captured: Captured[] = [];
+    const listener = (q: { sql: string; bindings?: unknown[] }): void =>
+      void captured.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    let batch = 0;
+    await t.db.knex
+      .transaction(async (tx) => {
+        tx.on('query', listener);
+        batch = (await lockSweepBatch(tx, '0', 200)).length;
+        throw new Error('rollback');
+      })
+      .catch((e: Error) => expect(e.message).to.equal('rollback'));
+    expect(batch).to.equal(200);
+    const q = captured.find((c) => /FOR UPDATE SKIP LOCKED/.test(c.sql));
+    expect(q, 'the batch statement').to.not.equal(undefined);
+    const plan = await explain(t.db.knex, q!);
+    const scans = nodesOf(plan).filter((n) => n['Relation Name'] === 'insertion_orders');
+    expect(
+      scans.map((n) => [n['Node Type'], n['Index Name']]),
+      show(plan),
+    ).to.deep.equal([['Index Scan', 'insertion_orders_sweep_idx']]);
   });
 });
