@@ -450,6 +450,31 @@ describe('insertion orders', function () {
       expectClientFault(thrice, 3030);
     });
 
+    it('more than 6 predicates, an unknown field or an operator the field does not take is 3030', async () => {
+      const w = await invoiced();
+      const acc = { Field: 'AccountId', Operator: 'Equals', Value: w.accountId };
+      const date = (field: string, op: string) => ({ Field: field, Operator: op, Value: '2026-01-01T00:00:00Z' });
+      const seven = [
+        acc,
+        date('StartDate', 'GreaterThanEquals'),
+        date('StartDate', 'LessThanEquals'),
+        date('EndDate', 'GreaterThanEquals'),
+        date('EndDate', 'LessThanEquals'),
+        { Field: 'InsertionOrderId', Operator: 'In', Value: '1,2' },
+        { Field: 'InsertionOrderId', Operator: 'Equals', Value: '1' },
+      ];
+      for (const predicates of [
+        seven,
+        [acc, { Field: 'Name', Operator: 'Equals', Value: 'March' }],
+        [acc, date('StartDate', 'Equals')],
+      ]) {
+        const out = await call(w.user, 'SearchInsertionOrders', { Predicates: { Predicate: predicates } });
+        expect(out.kind, JSON.stringify(out)).to.equal('fault');
+        if (out.kind === 'fault') expect([...new Set(out.codes)]).to.deep.equal([3030]);
+      }
+      expect(await search(w, {}, seven.slice(1, 6))).to.deep.equal([]);
+    });
+
     it('pages as SearchCoupons does, and an ordering other than Id or Name is 3031', async () => {
       const w = await invoiced();
       const made: string[] = [];
