@@ -149,6 +149,24 @@ export interface IoEdits {
   readonly referenceId?: string | null;
 }
 
+/**
+ * xs:double text as plain decimal text, exactly: Java clients write 10,000,000 as "1.0E7" (Double.toString), and
+ * amounts must not pass through a binary float. Text that is not a plain or exponent decimal is returned as is (and
+ * refused by the amount or threshold check).
+ */
+export function plainDecimal(text: string): string {
+  const m = /^\+?(\d*)(?:\.(\d*))?[eE]([+-]?\d{1,3})$/.exec(text.trim());
+  if (!m || (m[1] === '' && (m[2] ?? '') === '')) return text.trim();
+  const digits = `${m[1]}${m[2] ?? ''}`;
+  const point = (m[1] ?? '').length + Number(m[3]);
+  if (point < -20 || point > 40) return text.trim();
+  const padded = point <= 0 ? `${'0'.repeat(1 - point)}${digits}` : digits.padEnd(point, '0');
+  const at = point <= 0 ? 1 : point;
+  const whole = padded.slice(0, at).replace(/^0+(?=\d)/, '');
+  const frac = padded.slice(at).replace(/0+$/, '');
+  return frac ? `${whole}.${frac}` : whole;
+}
+
 /** Checks the free-text and threshold fields of an add or update, every problem at once. */
 export function checkEdits(e: IoEdits): IoProblem[] {
   const problems: IoProblem[] = [];

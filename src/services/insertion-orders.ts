@@ -33,6 +33,7 @@ import {
   IO_CODES,
   MAX_NAME,
   MAX_PURCHASE_ORDER,
+  plainDecimal,
   spendWindow,
   statusOnAdd,
   utcDay,
@@ -100,10 +101,10 @@ function editsOf(f: IoFieldsInput, currency: string, problems: IoProblem[], wher
   if (f.referenceId != null) e.referenceId = f.referenceId;
   if (f.startDate) e.startDate = utcDay(f.startDate);
   if (f.endDate) e.endDate = utcDay(f.endDate);
-  if (f.notificationThreshold != null) e.notificationThreshold = f.notificationThreshold.trim();
+  if (f.notificationThreshold != null) e.notificationThreshold = plainDecimal(f.notificationThreshold);
   if (f.spendCapAmount != null) {
     try {
-      e.spendCapMinor = String(toMinor(f.spendCapAmount, currency));
+      e.spendCapMinor = String(toMinor(plainDecimal(f.spendCapAmount), currency));
     } catch (err) {
       if (!(err instanceof MoneyError)) throw err;
       problems.push({

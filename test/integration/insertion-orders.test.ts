@@ -142,6 +142,12 @@ describe('insertion orders', function () {
       expect([o.AccountNumber, o.BudgetSpent]).to.deep.equal([w.accountNumber, 0]);
     });
 
+    it('a SpendCapAmount in exponent form, as Java clients write 10 million, is taken exactly', async () => {
+      const w = await invoiced();
+      const id = await add(w, { SpendCapAmount: '1.0E7' });
+      expect((await one(w, id)).SpendCapAmount).to.equal(10_000_000);
+    });
+
     it('a Status on add is 477, and nothing is added', async () => {
       const w = await invoiced();
       expectClientFault(

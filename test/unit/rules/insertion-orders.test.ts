@@ -7,6 +7,7 @@ import {
   currentStatus,
   datesOverlap,
   decideUpdate,
+  plainDecimal,
   spendWindow,
   statusOnAdd,
   thresholdReached,
@@ -105,6 +106,11 @@ describe('rules: insertion order budget', () => {
 });
 
 describe('rules: insertion order input', () => {
+  it('xs:double amounts in exponent form (Java writes 1.0E7) become exact plain decimals', () => {
+    const cases = ['1.0E7', '2.5e-1', '1.23456E2', '7.0E1', '1000.5', 'abc', '1e999'];
+    expect(cases.map(plainDecimal)).to.deep.equal(['10000000', '0.25', '123.456', '70', '1000.5', 'abc', '1e999']);
+  });
+
   it('a start before today or an end not after the start is refused; a start today is allowed', () => {
     expect(checkNewDates('2026-03-15', '2026-03-16', TODAY)).to.deep.equal([]);
     expect(checkNewDates('2026-03-14', '2026-03-16', TODAY).map((p) => p.code)).to.deep.equal([5101]);
