@@ -89,6 +89,10 @@ function validValue(f: QualifiedField): string {
     'ent:OrderByField': 'Id',
     'ent:SortOrder': 'Ascending',
     'ent:AccountAdditionalField': 'CouponClaimInfo',
+    'xs:double': '1',
+    'ent:InsertionOrderStatus': 'Active',
+    'ent:InsertionOrderPendingChangesStatus': 'ApproveChanges',
+    'ent:InsertionOrderAdditionalField': 'UnlimitedAndEndlessFlags',
   };
   return values[f.type] ?? 'x';
 }

@@ -65,6 +65,25 @@ function seeds(creds: Credentials, w: { customerId: string; accountId: string; c
       `<b:AccountIds><a:int>1</a:int></b:AccountIds><b:ClassName>Spring</b:ClassName><b:FeatureId>7</b:FeatureId>` +
         `<b:SendNotification>false</b:SendNotification>`,
     ),
+    env(
+      'AddInsertionOrder',
+      `<b:InsertionOrder><e:AccountId>${w.accountId}</e:AccountId><e:EndDate>2099-02-01T00:00:00Z</e:EndDate>` +
+        `<e:Id i:nil="true"/><e:NotificationThreshold>50</e:NotificationThreshold><e:SpendCapAmount>100.5</e:SpendCapAmount>` +
+        `<e:StartDate>2099-01-01T00:00:00Z</e:StartDate><e:Name>Fuzz</e:Name><e:PurchaseOrder>PO-1</e:PurchaseOrder></b:InsertionOrder>`,
+    ),
+    env(
+      'UpdateInsertionOrder',
+      `<b:InsertionOrder><e:AccountId>${w.accountId}</e:AccountId><e:Id>1</e:Id><e:PendingChanges>` +
+        `<e:SpendCapAmount>200</e:SpendCapAmount><e:ChangeStatus>ApproveChanges</e:ChangeStatus></e:PendingChanges></b:InsertionOrder>`,
+    ),
+    env(
+      'SearchInsertionOrders',
+      `<b:Predicates><e:Predicate><e:Field>AccountId</e:Field><e:Operator>Equals</e:Operator><e:Value>${w.accountId}</e:Value>` +
+        `</e:Predicate><e:Predicate><e:Field>StartDate</e:Field><e:Operator>GreaterThanEquals</e:Operator>` +
+        `<e:Value>2024-01-01T00:00:00Z</e:Value></e:Predicate></b:Predicates><b:Ordering><e:OrderBy><e:Field>Name</e:Field>` +
+        `<e:Order>Ascending</e:Order></e:OrderBy></b:Ordering><b:PageInfo><e:Index>0</e:Index><e:Size>10</e:Size></b:PageInfo>` +
+        '<b:ReturnAdditionalFields>UnlimitedAndEndlessFlags</b:ReturnAdditionalFields>',
+    ),
   ];
 }
 
