@@ -8,8 +8,8 @@ import {
   type InsertionOrderView,
   type IoFieldsInput,
 } from '../../services/insertion-orders.ts';
-import type { OrderByInput, PredicateInput } from '../../services/search-coupons.ts';
-import { list, num, str, type OperationHandler } from '../context.ts';
+import { str, type OperationHandler } from '../context.ts';
+import { searchInputOf } from './search-input.ts';
 import type { DObject } from '../xml-decode.ts';
 import type { XObject } from '../xml-writer.ts';
 
@@ -104,25 +104,8 @@ export const updateInsertionOrderHandler: OperationHandler = async (ctx, req) =>
 };
 
 export const searchInsertionOrdersHandler: OperationHandler = async (ctx, req) => {
-  const page = req.PageInfo as DObject | null | undefined;
   const fields = req.ReturnAdditionalFields;
-  const views = await searchInsertionOrders(
-    ctx.knex,
-    ctx.principal,
-    {
-      predicates: list((req.Predicates as DObject | null)?.Predicate).map((p): PredicateInput => ({
-        field: str(p.Field),
-        operator: str(p.Operator),
-        value: str(p.Value),
-      })),
-      ordering: list((req.Ordering as DObject | null)?.OrderBy).map((o): OrderByInput => ({
-        field: str(o.Field),
-        order: str(o.Order),
-      })),
-      page: page ? { index: num(page.Index), size: num(page.Size) } : null,
-    },
-    ctx.now,
-  );
+  const views = await searchInsertionOrders(ctx.knex, ctx.principal, searchInputOf(req), ctx.now);
   const flags = Array.isArray(fields) && fields.includes('UnlimitedAndEndlessFlags');
   return { InsertionOrders: { InsertionOrder: views.map((v) => orderValue(v, flags)) } };
 };
