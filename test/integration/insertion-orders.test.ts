@@ -124,6 +124,13 @@ describe('insertion orders', function () {
       expect((await one(w, later)).Status).to.equal('NotStarted');
     });
 
+    it('five concurrent adds of the same dates leave exactly one approved order; the others are Declined', async () => {
+      const w = await invoiced();
+      const ids = await Promise.all([1, 2, 3, 4, 5].map(() => add(w)));
+      const statuses = await Promise.all(ids.map(async (id) => (await one(w, id)).Status));
+      expect([...statuses].sort()).to.deep.equal(['Active', 'Declined', 'Declined', 'Declined', 'Declined']);
+    });
+
     it('read-only elements a typed client sends (Id, AccountNumber, budget figures) are ignored', async () => {
       const w = await invoiced();
       const id = await add(w, {
