@@ -1,33 +1,8 @@
 import { expect } from 'chai';
-import {
-  classIsClaimable,
-  classIsDispatchable,
-  decideClaim,
-  holdsFeature,
-  type AccountFacts,
-  type ClassFacts,
-  type CouponFacts,
-} from '../../../src/rules/redemption.ts';
-import { DAY, T0 } from './helpers.ts';
+import { classIsClaimable, classIsDispatchable, decideClaim, holdsFeature } from '../../../src/rules/redemption.ts';
+import { account, DAY, makeClass, makeCoupon, T0 } from './helpers.ts';
 
-const account: AccountFacts = { id: '7', currency: 'USD' };
-const makeClass = (overrides: Partial<ClassFacts> = {}): ClassFacts => ({
-  couponType: 'Retention',
-  currency: 'USD',
-  startDate: T0,
-  endDate: T0 + 10 * DAY,
-  expirationDate: T0 + 30 * DAY,
-  redeemWithinDays: null,
-  ...overrides,
-});
-const unheld: CouponFacts = {
-  revoked: false,
-  redeemedAccountId: null,
-  redemptionDate: null,
-  claimedAccountId: null,
-  claimDate: null,
-  sendToDate: null,
-};
+const unheld = makeCoupon();
 
 describe('rules: may an account claim a coupon of this class now (eligibility, the feature pick)', () => {
   it('inside the window, before expiry, in the account currency: yes, Retention without the customer history', () => {
