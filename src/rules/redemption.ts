@@ -170,7 +170,7 @@ export function claimHasEnded(
 }
 
 /** A coupon no one holds: not revoked, redeemed, claimed or dispatched. */
-const UNHELD: CouponFacts = {
+export const UNHELD_COUPON: CouponFacts = {
   revoked: false,
   redeemedAccountId: null,
   redemptionDate: null,
@@ -190,7 +190,7 @@ export function classIsClaimable(
   customerIsNew: CustomerIsNew,
   now: number,
 ): boolean {
-  return judgeTerms(UNHELD, cls, account, customerIsNew, now) === null;
+  return judgeTerms(UNHELD_COUPON, cls, account, customerIsNew, now) === null;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type OfferTerms,
   type Step,
 } from '../../../src/rules/index.ts';
-import type { AccountFacts, ClassFacts, CouponFacts } from '../../../src/rules/redemption.ts';
+import { UNHELD_COUPON, type AccountFacts, type ClassFacts, type CouponFacts } from '../../../src/rules/redemption.ts';
 
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
@@ -79,15 +79,7 @@ export function transitions(entries: LedgerEntry[]): string[] {
 export const account: AccountFacts = { id: '7', currency: 'USD' };
 
 /** A coupon no one holds, with overrides. */
-export const makeCoupon = (overrides: Partial<CouponFacts> = {}): CouponFacts => ({
-  revoked: false,
-  redeemedAccountId: null,
-  redemptionDate: null,
-  claimedAccountId: null,
-  claimDate: null,
-  sendToDate: null,
-  ...overrides,
-});
+export const makeCoupon = (overrides: Partial<CouponFacts> = {}): CouponFacts => ({ ...UNHELD_COUPON, ...overrides });
 
 /** A Retention USD class open from T0 to T0 + 10 days and expiring at T0 + 30 days, with overrides. */
 export const makeClass = (overrides: Partial<ClassFacts> = {}): ClassFacts => ({
