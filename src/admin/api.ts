@@ -7,7 +7,7 @@ import { InputError, NotFoundError } from '../errors.ts';
 import { BodyTooLargeError, ClientAbortedError, decodeUtf8, readBody } from '../request-body.ts';
 import type { Logger } from '../log.ts';
 import * as offers from '../services/offer-operations.ts';
-import { listOutbox, outboxStatus } from '../mail/outbox-store.ts';
+import { listOutbox } from '../services/outbox.ts';
 import * as operator from '../services/operator.ts';
 import { createOperatorOrder } from '../services/insertion-orders.ts';
 import { ClockNotAdjustableError, resetClock, setClock, showClock } from './clock-route.ts';
@@ -29,7 +29,7 @@ const ROUTES: readonly (readonly [string, RegExp, Route])[] = [
   ['POST', /^\/admin\/users$/, (b, _p, d) => operator.createUser(d.knex, b)],
   ['POST', /^\/admin\/classes$/, (b, _p, d) => operator.createClass(d.knex, b)],
   ['POST', /^\/admin\/coupons\/mint$/, async (b, _p, d) => operator.mintCoupons(d.knex, b, await d.clock.now())],
-  ['GET', /^\/admin\/outbox$/, (b, _p, d) => listOutbox(d.knex, outboxStatus(b.status))],
+  ['GET', /^\/admin\/outbox$/, (b, _p, d) => listOutbox(d.knex, b.status)],
   ['POST', /^\/admin\/coupons\/revoke$/, async (b, _p, d) => offers.revokeCoupon(d.knex, b, await d.clock.now())],
   [
     'POST',

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../log.ts';
 import { fromMinor } from '../money.ts';
-import { enqueueMessages } from '../mail/outbox-store.ts';
+import { enqueueMessages } from '../repositories/outbox.ts';
 import {
   ioAccount,
   lockSweepBatch,

@@ -13,7 +13,7 @@ import { decodeRequest } from '../../src/soap/xml-decode.ts';
 import { readXml, XmlReadError } from '../../src/soap/xml-reader.ts';
 import { postSoap, startTestApp, type Credentials, type TestApp } from '../support/app.ts';
 import { makeWorldWithCoupons, predicateXml, searchPredicatesXml, type World } from '../support/factories.ts';
-import { ARRAYS, readFault, SOAP11, XSI } from '../support/hostile.ts';
+import { ARRAYS, readFault, SOAP11, XSI } from '../support/soap.ts';
 
 /** The longest any single input may take to read (inputs are at most a few KB). */
 const MAX_MS_PER_INPUT = 500;

@@ -11,10 +11,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { readXml, type XElement } from '../../src/soap/xml-reader.ts';
-import { postSoap, startTestApp, type TestApp } from '../support/app.ts';
+import { postSoap, useTestApp, type TestApp } from '../support/app.ts';
 import { claimFeatureAdoptionCoupons } from '../../src/services/claim-coupons.ts';
 import { addInsertionOrder, updateInsertionOrder } from '../../src/services/insertion-orders.ts';
-import { makeAccount, makeCouponClass, makeCustomer, makeUser, makeWorld, mint } from '../support/factories.ts';
+import {
+  makeAccount,
+  makeCouponClass,
+  makeCustomer,
+  makeUser,
+  makeWorld,
+  mint,
+  SPRING_CLASS,
+} from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
 
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'soap');
@@ -141,17 +149,8 @@ const CASES: Record<string, GoldenCase> = {
     soapAction: '"SearchCoupons"',
     async arrange(t) {
       const v = await userVars(t);
-      // Fixed dates, so that the answer does not depend on when the test runs.
-      await makeCouponClass(t, v.CustomerId!, {
-        name: 'Spring',
-        type: 'Retention',
-        amount: '50',
-        currency: 'USD',
-        activeDays: 30,
-        start: '2020-01-01T00:00:00Z',
-        end: '2099-01-01T00:00:00Z',
-        expires: '2099-06-01T00:00:00Z',
-      });
+      // SPRING_CLASS has fixed dates, so the answer does not depend on when the test runs.
+      await makeCouponClass(t, v.CustomerId!, SPRING_CLASS);
       const [c1, c2] = await mint(t, v.CustomerId!, 'Spring', 2);
       return { ...v, CouponCode1: c1!, CouponCode2: c2! };
     },
@@ -261,12 +260,7 @@ const caseDirs = readdirSync(FIXTURES, { withFileTypes: true })
 
 describe('golden wire tests: requests from test/fixtures/soap get exactly the hand-written responses', function () {
   this.timeout(60000);
-  let t: TestApp;
-
-  before(async () => {
-    t = await startTestApp();
-  });
-  after(async () => t.close());
+  const t = useTestApp();
 
   it('every fixture folder has a case here and every case has a fixture folder', () => {
     expect(caseDirs).to.deep.equal(Object.keys(CASES).sort());
