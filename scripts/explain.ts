@@ -9,6 +9,7 @@ import knexFactory from 'knex';
 import { startApp } from '../src/app.ts';
 import { openDatabase, type Database } from '../src/repositories/db.ts';
 import {
+  availableCouponOf,
   captureOperations,
   explainAll,
   loadVolume,
@@ -87,14 +88,8 @@ try {
   const b = await makeSmallCustomer(target, Math.round((coupons * 0.7) / customers));
   const volume = await loadVolume(db.knex, coupons, customers);
   const loadedMs = performance.now() - started;
-  const foreign = (await db
-    .knex('coupons')
-    .where({ owner_customer_id: volume.bigCustomerId })
-    .whereNull('redeemed_account_id')
-    .whereNull('claimed_account_id')
-    .whereNull('send_to_email')
-    .first('code')) as { code: string };
-  const { queries, failures } = await captureOperations(target, b, foreign.code);
+  const foreign = await availableCouponOf(db.knex, volume.bigCustomerId);
+  const { queries, failures } = await captureOperations(target, b, foreign);
   for (const f of failures) console.error(`operation failed: ${f.slice(0, 400)}`);
   const counts = (await db.knex.raw(
     `SELECT (SELECT count(*) FROM coupons) AS coupons, (SELECT count(*) FROM customers) AS customers,

@@ -8,6 +8,7 @@
 // it needs only a running service (PlanTarget), so it imports nothing from test/.
 import type { Knex } from 'knex';
 import { emptyAccountState } from '../src/rules/index.ts';
+import { makeAccount, makeCouponClass, makeCustomer, makeUser, mint } from '../test/support/factories.ts';
 
 /** What the harness needs of a running service: its database, its SOAP endpoint and its operator API. */
 export interface PlanTarget {
@@ -131,36 +132,26 @@ export interface SmallCustomer {
 
 /** B, made through the operator API as an operator would. */
 export async function makeSmallCustomer(t: PlanTarget, coupons: number): Promise<SmallCustomer> {
-  const { id: customerId } = await t.admin<{ id: string }>('/admin/customers', { name: 'Small B' });
-  const account = (): Promise<{ id: string }> =>
-    t.admin('/admin/accounts', { customer: customerId, currency: 'USD', paymentMethod: true });
-  const first = await account();
-  const second = await account();
-  const user = await t.admin<{ authenticationToken: string; developerToken: string }>('/admin/users', {
-    customer: customerId,
-    role: 'SuperAdmin',
-  });
-  for (const [name, featureId] of [
-    ['B Spring', undefined],
-    ['B Feature', FEATURE],
-  ] as const)
-    await t.admin('/admin/classes', {
-      customer: customerId,
-      name,
-      type: 'Retention',
-      amount: '50',
-      currency: 'USD',
-      activeDays: 30,
-      start: '2020-01-01T00:00:00Z',
-      end: '2099-01-01T00:00:00Z',
-      expires: '2099-06-01T00:00:00Z',
-      ...(featureId === undefined ? {} : { featureId }),
-    });
-  const mint = async (name: string, count: number): Promise<string[]> =>
-    (await t.admin<{ codes: string[] }>('/admin/coupons/mint', { customer: customerId, class: name, count })).codes;
-  const codes = await mint('B Spring', Math.ceil(coupons * 0.7));
-  const featureCodes = await mint('B Feature', Math.floor(coupons * 0.3));
+  const customerId = await makeCustomer(t, 'Small B');
+  const first = await makeAccount(t, customerId);
+  const second = await makeAccount(t, customerId);
+  const user = await makeUser(t, customerId);
+  await makeCouponClass(t, customerId, { name: 'B Spring' });
+  await makeCouponClass(t, customerId, { name: 'B Feature', featureId: FEATURE });
+  const codes = await mint(t, customerId, 'B Spring', Math.ceil(coupons * 0.7));
+  const featureCodes = await mint(t, customerId, 'B Feature', Math.floor(coupons * 0.3));
   return { customerId, accountId: first.id, secondAccountId: second.id, user, codes, featureCodes };
+}
+
+/** A coupon of the big customer that no one holds: B's operations name it to meet the big customer's rows. */
+export async function availableCouponOf(knex: Knex, customerId: string): Promise<string> {
+  const row = (await knex('coupons')
+    .where({ owner_customer_id: customerId })
+    .whereNull('redeemed_account_id')
+    .whereNull('claimed_account_id')
+    .whereNull('send_to_email')
+    .first('code')) as { code: string };
+  return row.code;
 }
 
 /**

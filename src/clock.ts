@@ -1,6 +1,7 @@
 // One clock for the whole service (STYLE 2). Services read `now` once per request and pass it down.
 import type { Knex } from 'knex';
 import { addCalendarDuration, type CalendarDuration } from './datetime.ts';
+import { clockOffsetMs, lockClockOffsetMs, saveClockOffsetMs } from './repositories/test-clock.ts';
 import { decideClockMove } from './rules/test-clock.ts';
 
 export interface Clock {
@@ -24,9 +25,7 @@ export class TestClock implements Clock {
   constructor(private readonly knex: Knex) {}
 
   async offsetMs(): Promise<number> {
-    const row = (await this.knex('test_clock').where({ id: 1 }).first('offset_ms')) as
-      { offset_ms: string } | undefined;
-    return row ? Number(row.offset_ms) : 0;
+    return clockOffsetMs(this.knex);
   }
   async now(): Promise<Date> {
     return new Date(Date.now() + (await this.offsetMs()));
@@ -35,17 +34,11 @@ export class TestClock implements Clock {
   /** Moves to `target(now)` under the clock row's lock, so concurrent moves are applied one after the other. */
   private async move(target: (now: Date) => Date): Promise<Date> {
     return this.knex.transaction(async (tx) => {
-      await tx('test_clock').insert({ id: 1, offset_ms: 0 }).onConflict('id').ignore();
-      const row = (await tx('test_clock').where({ id: 1 }).forUpdate().first('offset_ms')) as { offset_ms: string };
+      const offset = await lockClockOffsetMs(tx);
       const wall = Date.now();
-      const decision = decideClockMove(
-        new Date(wall + Number(row.offset_ms)),
-        target(new Date(wall + Number(row.offset_ms))),
-      );
+      const decision = decideClockMove(new Date(wall + offset), target(new Date(wall + offset)));
       if (decision.kind === 'refuse') throw new ClockMovesBackError(decision.reason);
-      await tx('test_clock')
-        .where({ id: 1 })
-        .update({ offset_ms: decision.to.getTime() - wall });
+      await saveClockOffsetMs(tx, decision.to.getTime() - wall);
       return decision.to;
     });
   }
@@ -61,7 +54,7 @@ export class TestClock implements Clock {
   async reset(at: Date | null): Promise<Date> {
     const wall = Date.now();
     const offset = at === null ? 0 : at.getTime() - wall;
-    await this.knex('test_clock').insert({ id: 1, offset_ms: offset }).onConflict('id').merge();
+    await saveClockOffsetMs(this.knex, offset);
     return new Date(wall + offset);
   }
 }

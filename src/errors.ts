@@ -24,6 +24,12 @@ export const API_MESSAGES: Record<number, string> = {
   201: 'A value in the request is not valid.',
   204: 'The operation is not supported.',
   474: 'A required search predicate is missing.',
+  475: 'The insertion order name is not valid.',
+  476: 'The insertion order purchase order is not valid.',
+  477: 'The insertion order status cannot be set when adding an insertion order.',
+  478: 'The customer is not allowed to add or update insertion orders for this account.',
+  479: 'Only the status of this insertion order can be updated.',
+  480: 'The insertion order status is not valid for this update.',
   1001: 'Your role does not allow this operation.',
   2108: 'The account identifier is not valid.',
   3024: 'The list exceeds the maximum allowed size.',
@@ -51,6 +57,14 @@ export const API_MESSAGES: Record<number, string> = {
   4602: 'The billing group was not found.',
   4603: 'The account currency differs from the billing group currency.',
   4604: 'The account is already in another billing group.',
+  // Insertion-order codes of ours (docs/documented-rules.md, "Insertion orders").
+  5101: 'The insertion order dates are not valid.',
+  5102: 'The insertion order spend cap amount is not valid.',
+  5103: 'Unlimited or endless insertion orders cannot be added or updated.',
+  5104: 'The insertion order was not found.',
+  5105: 'The insertion order comment is not valid.',
+  5106: 'The insertion order notification threshold is not valid.',
+  5107: 'The insertion order dates overlap another approved insertion order of the account.',
 };
 
 /** An authentication / authorization / throttling / internal failure (AdApiFaultDetail). */

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { Knex } from 'knex';
 import { createAdminApi, type AdminDeps } from './admin/api.ts';
 import type { Logger } from './log.ts';
+import { selectOne } from './repositories/health.ts';
 import { ClientAbortedError } from './request-body.ts';
 import type { Metrics } from './metrics.ts';
 import { createSoapEndpoint, SERVICE_PATH, type SoapDeps } from './soap/endpoint.ts';
@@ -21,7 +22,7 @@ export interface AppDeps extends SoapDeps, AdminDeps {
 async function databaseReady(knex: Knex, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-  const query = knex.raw('SELECT 1').then(
+  const query = selectOne(knex).then(
     () => true,
     () => false,
   );

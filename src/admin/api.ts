@@ -7,10 +7,11 @@ import { InputError, NotFoundError } from '../errors.ts';
 import { BodyTooLargeError, ClientAbortedError, decodeUtf8, readBody } from '../request-body.ts';
 import type { Logger } from '../log.ts';
 import * as offers from '../services/offer-operations.ts';
-import { listOutbox, outboxStatus } from '../mail/outbox-store.ts';
+import { listOutbox } from '../services/outbox.ts';
 import * as operator from '../services/operator.ts';
 import { listAccountDocuments } from '../services/billing-documents.ts';
 import { createBillingGroup } from '../services/billing-groups.ts';
+import { createOperatorOrder } from '../services/insertion-orders.ts';
 import { ClockNotAdjustableError, resetClock, setClock, showClock } from './clock-route.ts';
 
 export interface AdminDeps {
@@ -26,10 +27,11 @@ type Route = (body: Json, params: string[], deps: AdminDeps) => Promise<unknown>
 const ROUTES: readonly (readonly [string, RegExp, Route])[] = [
   ['POST', /^\/admin\/customers$/, (b, _p, d) => operator.createCustomer(d.knex, b)],
   ['POST', /^\/admin\/accounts$/, async (b, _p, d) => operator.createAccount(d.knex, b, await d.clock.now())],
+  ['POST', /^\/admin\/insertion-orders$/, async (b, _p, d) => createOperatorOrder(d.knex, b, await d.clock.now())],
   ['POST', /^\/admin\/users$/, (b, _p, d) => operator.createUser(d.knex, b)],
   ['POST', /^\/admin\/classes$/, (b, _p, d) => operator.createClass(d.knex, b)],
   ['POST', /^\/admin\/coupons\/mint$/, async (b, _p, d) => operator.mintCoupons(d.knex, b, await d.clock.now())],
-  ['GET', /^\/admin\/outbox$/, (b, _p, d) => listOutbox(d.knex, outboxStatus(b.status))],
+  ['GET', /^\/admin\/outbox$/, (b, _p, d) => listOutbox(d.knex, b.status)],
   ['POST', /^\/admin\/coupons\/revoke$/, async (b, _p, d) => offers.revokeCoupon(d.knex, b, await d.clock.now())],
   [
     'POST',

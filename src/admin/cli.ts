@@ -36,9 +36,24 @@ const COMMANDS: readonly Command[] = [
       'bill-to': ['string', 'billTo'],
       'payment-method': ['boolean', 'paymentMethod'],
       email: ['string', 'email'],
+      invoice: ['boolean', 'invoice'],
     },
     usage:
-      'billing account create --customer ID --currency USD [--number F…] [--bill-to CUSTOMER_ID] [--payment-method] [--email E]',
+      'billing account create --customer ID --currency USD [--number F…] [--bill-to CUSTOMER_ID] [--payment-method] [--email E] [--invoice]',
+  },
+  {
+    words: ['io', 'create'],
+    method: 'POST',
+    path: () => '/admin/insertion-orders',
+    flags: {
+      account: ['string', 'account', true],
+      name: ['string', 'name', true],
+      amount: ['string', 'amount', true],
+      start: ['string', 'start', true],
+      end: ['string', 'end', true],
+      po: ['string', 'po'],
+    },
+    usage: 'billing io create --account ID --name N --amount A --start YYYY-MM-DD --end YYYY-MM-DD [--po P]',
   },
   {
     words: ['account', 'add-payment-method'],

@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../log.ts';
 import { databaseTimeout } from '../repositories/db.ts';
-import { claimDue, extendLease, markFailed, markRetry, markSent, type Claimed } from './outbox-store.ts';
+import { claimDue, extendLease, markFailed, markRetry, markSent, type Claimed } from '../repositories/outbox.ts';
 import { PermanentMailError, type MailTransport } from './transport.ts';
 
 export interface OutboxWorkerOptions {

@@ -1,4 +1,5 @@
-// Account reads of the offers page: a customer's accounts, and one account's number and currency.
+// Account rows: reads by id and customer, the row lock that orders every event of an account, creation, and the
+// payment-method flag.
 import type { Knex } from 'knex';
 import { T, type DbAccountRow } from './tables.ts';
 
@@ -13,4 +14,55 @@ export async function accountNumberAndCurrency(
 ): Promise<{ number: string; currency: string } | undefined> {
   return (await knex(T.accounts).where({ id: accountId }).first('number', 'currency')) as
     { number: string; currency: string } | undefined;
+}
+
+export async function accountById(db: Knex, accountId: string): Promise<DbAccountRow | undefined> {
+  return (await db(T.accounts).where({ id: accountId }).first()) as DbAccountRow | undefined;
+}
+
+/** The account row, locked FOR UPDATE for the rest of the transaction (the lock every account event takes). */
+export async function lockAccountRow(tx: Knex.Transaction, accountId: string): Promise<DbAccountRow | undefined> {
+  return (await tx(T.accounts).where({ id: accountId }).forUpdate().first()) as DbAccountRow | undefined;
+}
+
+/** Locks the account row unless another transaction holds it (SKIP LOCKED); false when it was held or is gone. */
+export async function lockAccountIfFree(tx: Knex.Transaction, accountId: string): Promise<boolean> {
+  return (await tx(T.accounts).where({ id: accountId }).forUpdate().skipLocked().first('id')) !== undefined;
+}
+
+/** The next account id, drawn before the insert so a default account number can be derived from it. */
+export async function nextAccountId(tx: Knex.Transaction): Promise<string> {
+  const { rows } = (await tx.raw("SELECT nextval(pg_get_serial_sequence('accounts', 'id')) AS id")) as {
+    rows: { id: string }[];
+  };
+  return rows[0]!.id;
+}
+
+export interface NewAccount {
+  readonly id: string;
+  readonly customerId: string;
+  readonly number: string;
+  readonly currency: string;
+  readonly billToCustomerId: string;
+  readonly paymentMethodAddedAt: Date | null;
+  readonly email: string | null;
+  /** Billed by invoice (insertion orders apply) rather than charged to a payment method. */
+  readonly invoiceBilled: boolean;
+}
+
+export async function insertAccount(tx: Knex.Transaction, a: NewAccount): Promise<void> {
+  await tx(T.accounts).insert({
+    id: a.id,
+    customer_id: a.customerId,
+    number: a.number,
+    currency: a.currency,
+    bill_to_customer_id: a.billToCustomerId,
+    payment_method_added_at: a.paymentMethodAddedAt,
+    email: a.email,
+    invoice_billed: a.invoiceBilled,
+  });
+}
+
+export async function setPaymentMethodAdded(tx: Knex.Transaction, accountId: string, at: Date): Promise<void> {
+  await tx(T.accounts).where({ id: accountId }).update({ payment_method_added_at: at });
 }

@@ -12,24 +12,6 @@ export async function autoGrantClasses(tx: Knex.Transaction, customerId: string)
     .orderBy('id')) as DbClassRow[];
 }
 
-/**
- * The code of the class's first coupon that no one holds (not dispatched, redeemed, claimed or revoked), locked;
- * coupons other transactions hold are skipped, so concurrent account creations never pick the same coupon.
- */
-export async function lockAvailableCoupon(tx: Knex.Transaction, classId: string): Promise<string | undefined> {
-  const row = (await tx(T.coupons)
-    .where({ class_id: classId })
-    .whereNull('send_to_email')
-    .whereNull('redeemed_account_id')
-    .whereNull('claimed_account_id')
-    .whereNull('revoked_at')
-    .orderBy('id')
-    .forUpdate()
-    .skipLocked()
-    .first('code')) as { code: string } | undefined;
-  return row?.code;
-}
-
 export type GrantOutcome =
   | { readonly granted: true; readonly couponId: string }
   | { readonly granted: false; readonly code: number; readonly reason: string };

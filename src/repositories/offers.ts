@@ -120,21 +120,18 @@ export async function loadStates(knex: Knex, accountIds: readonly string[]): Pro
   return out;
 }
 
-function nextDue(state: AccountState): Date | null {
-  let min: number | null = null;
-  for (const o of state.offers) {
-    if (o.status === 'Depleted' || o.status === 'Expired' || o.status === 'Revoked' || o.expiresAt === null) continue;
-    if (min === null || o.expiresAt < min) min = o.expiresAt;
-  }
-  return min === null ? null : new Date(min);
-}
-
-export async function saveState(tx: Knex.Transaction, accountId: string, state: AccountState): Promise<void> {
+/** Stores the account's state with the instant of its next due transition (nextDueTransition), which the sweep reads. */
+export async function saveState(
+  tx: Knex.Transaction,
+  accountId: string,
+  state: AccountState,
+  due: number | null,
+): Promise<void> {
   await tx(OT.states)
     .insert({
       account_id: accountId,
       state: JSON.stringify(state),
-      next_due_at: nextDue(state),
+      next_due_at: due === null ? null : new Date(due),
       updated_at: tx.fn.now(),
     })
     .onConflict('account_id')
@@ -153,6 +150,24 @@ function entryRow(accountId: string, e: LedgerEntry): Record<string, unknown> {
     status_from: e.kind === 'status' ? e.from : null,
     status_to: e.kind === 'status' ? e.to : null,
   };
+}
+
+/**
+ * Up to `batch` accounts whose next due transition is at or before `now`, earliest first.
+ */
+export async function accountsDueBy(knex: Knex, now: Date, batch: number): Promise<string[]> {
+  return (await knex(OT.states)
+    .where('next_due_at', '<=', now)
+    .orderBy('next_due_at')
+    .limit(batch)
+    .pluck('account_id')) as string[];
+}
+
+/** The stored engine state of one account, as saved (no percentCarry upgrade: the sweep only advances it). */
+export async function storedState(tx: Knex.Transaction, accountId: string): Promise<AccountState | undefined> {
+  const row = (await tx(OT.states).where({ account_id: accountId }).first('state')) as
+    { state: AccountState } | undefined;
+  return row?.state;
 }
 
 export async function appendEntries(

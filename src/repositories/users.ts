@@ -1,6 +1,6 @@
-// User reads: by token hash and by user name for authentication, and who a user is for the offers page.
+// User rows: by token hash and by user name for authentication, who a user is for the offers page, and creation.
 import type { Knex } from 'knex';
-import { T, type DbUserRow } from './tables.ts';
+import { T, type DbUserRow, type Role } from './tables.ts';
 
 export async function userByTokenHash(knex: Knex, hash: Buffer): Promise<DbUserRow | undefined> {
   return (await knex(T.users).where({ token_hash: hash }).first()) as DbUserRow | undefined;
@@ -21,4 +21,31 @@ export async function userAndCustomerName(
     .where('u.id', userId)
     .first('u.username', 'c.name')) as { username: string | null; name: string } | undefined;
   return row && { username: row.username, customerName: row.name };
+}
+
+export interface NewUser {
+  readonly customerId: string;
+  readonly role: Role;
+  readonly tokenHash: Buffer;
+  readonly tokenExpiresAt: Date | null;
+  readonly developerTokenHash: Buffer;
+  readonly username: string | null;
+  readonly passwordHash: string | null;
+}
+
+/** Inserts the user and returns its id; a taken user name raises the unique violation. */
+export async function insertUser(db: Knex, u: NewUser): Promise<string> {
+  const [row] = (await db(T.users).insert(
+    {
+      customer_id: u.customerId,
+      role: u.role,
+      token_hash: u.tokenHash,
+      token_expires_at: u.tokenExpiresAt,
+      developer_token_hash: u.developerTokenHash,
+      username: u.username,
+      password_hash: u.passwordHash,
+    },
+    ['id'],
+  )) as { id: string }[];
+  return row!.id;
 }

@@ -74,6 +74,15 @@ function advanceWork(work: Work, to: number): void {
   work.state.asOf = Math.max(work.state.asOf, to);
 }
 
+/**
+ * The next due transition: the instant of the earliest expiry among offers that can still expire (and so of the
+ * promotions it causes), or null when time alone will never change the state. The expiry sweep visits the account
+ * then (account_states.next_due_at).
+ */
+export function nextDueTransition(state: AccountState): number | null {
+  return nextExpiry(state.offers, Number.POSITIVE_INFINITY);
+}
+
 /** The earliest expiry at or before `to` among offers that can still expire, or null. */
 function nextExpiry(offers: Offer[], to: number): number | null {
   let due: number | null = null;

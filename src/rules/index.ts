@@ -9,7 +9,7 @@ export type {
   OfferTerms,
   Step,
 } from './types.ts';
-export { advance, applyEvent, compareEvents, emptyAccountState, replay } from './engine.ts';
+export { advance, applyEvent, compareEvents, emptyAccountState, nextDueTransition, replay } from './engine.ts';
 export { DAY_MS, isFinal, offerExpiresAt } from './lifecycle.ts';
 export { statusByte } from './status.ts';
 export { EventOutOfOrderError, InvalidRulesInputError, RulesError, type RulesErrorCode } from './errors.ts';

@@ -168,3 +168,49 @@ export function claimHasEnded(
     now >= cls.expirationDate
   );
 }
+
+/** A coupon no one holds: not revoked, redeemed, claimed or dispatched. */
+export const UNHELD_COUPON: CouponFacts = {
+  revoked: false,
+  redeemedAccountId: null,
+  redemptionDate: null,
+  claimedAccountId: null,
+  claimDate: null,
+  sendToDate: null,
+};
+
+/**
+ * The claimability decision: whether the account could claim a coupon of this class that no one holds now, by
+ * decideClaim's terms — within the window (4502, 4503), not expired (4504), same currency (4505), and Retention
+ * or a new customer (4506). CheckFeatureAdoptionCouponEligibility and the feature pick of DistributeCoupons ask it.
+ */
+export function classIsClaimable(
+  cls: ClassFacts,
+  account: AccountFacts,
+  customerIsNew: CustomerIsNew,
+  now: number,
+): boolean {
+  return judgeTerms(UNHELD_COUPON, cls, account, customerIsNew, now) === null;
+}
+
+/**
+ * Whether the account holds a coupon of the feature (4514): one it claimed or redeemed, except a claim that ended
+ * when its coupon expired unredeemed (claimHasEnded).
+ */
+export function holdsFeature(
+  held: readonly {
+    readonly coupon: Pick<CouponFacts, 'redeemedAccountId' | 'claimedAccountId' | 'revoked'>;
+    readonly cls: Pick<ClassFacts, 'expirationDate'>;
+  }[],
+  now: number,
+): boolean {
+  return held.some(({ coupon, cls }) => !claimHasEnded(coupon, cls, now));
+}
+
+/**
+ * The dispatchability decision (DispatchCoupons): a class past its EndDate or its ExpirationDate has nothing left
+ * to hand out; at either instant itself it still has.
+ */
+export function classIsDispatchable(cls: Pick<ClassFacts, 'endDate' | 'expirationDate'>, now: number): boolean {
+  return !(cls.endDate !== null && cls.endDate < now) && !(cls.expirationDate !== null && cls.expirationDate < now);
+}

@@ -6,6 +6,7 @@ import {
   applyEvent,
   emptyAccountState,
   EventOutOfOrderError,
+  nextDueTransition,
   replay,
   type AccountState,
   type LedgerEntry,
@@ -23,10 +24,12 @@ import {
   type DbEventRow,
   type NewEvent,
 } from '../repositories/offers.ts';
-import { T, type DbAccountRow, type DbClassRow } from '../repositories/tables.ts';
+import { lockAccountRow } from '../repositories/accounts.ts';
+import type { DbAccountRow, DbClassRow } from '../repositories/tables.ts';
 
+/** Takes the account row lock that orders every event of the account; undefined when there is no such account. */
 export async function lockAccount(tx: Knex.Transaction, accountId: string): Promise<DbAccountRow | undefined> {
-  return (await tx(T.accounts).where({ id: accountId }).forUpdate().first()) as DbAccountRow | undefined;
+  return lockAccountRow(tx, accountId);
 }
 
 /** Percent text with at most two decimals ("12.5") → hundredths of a percent (1250), exactly. */
@@ -81,7 +84,7 @@ export async function recordAccountEvents(
     await reconcileLedger(tx, accountId, step.entries);
     state = step.state;
   }
-  await saveState(tx, accountId, state);
+  await saveState(tx, accountId, state, nextDueTransition(state));
   return rows;
 }
 

@@ -5,9 +5,11 @@
 // recorded with its reason instead.
 import type { Knex } from 'knex';
 import { ApiError } from '../errors.ts';
-import { autoGrantClasses, lockAvailableCoupon, recordGrant, type GrantOutcome } from '../repositories/auto-grants.ts';
+import { autoGrantClasses, recordGrant, type GrantOutcome } from '../repositories/auto-grants.ts';
+import { lockAvailableCoupon } from '../repositories/coupons.ts';
 import type { DbAccountRow, DbClassRow } from '../repositories/tables.ts';
-import { lockCouponByCode, redeemFound } from './redeem-coupon.ts';
+import { lockCouponByCode } from './coupon-access.ts';
+import { redeemFound } from './redeem-coupon.ts';
 
 async function grantOne(
   tx: Knex.Transaction,

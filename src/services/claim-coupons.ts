@@ -5,13 +5,13 @@
 // claim events per coupon stands behind the coupon lock.
 import type { Knex } from 'knex';
 import { AdApiError, ApiError, problem, type OperationProblem } from '../errors.ts';
-import { T, type DbAccountRow } from '../repositories/tables.ts';
+import type { DbAccountRow } from '../repositories/tables.ts';
 import { ConflictError, inTransaction } from '../repositories/transaction.ts';
 import type { Principal } from './auth.ts';
 import { lockAccount, offerTerms, recordAccountEvent } from './account-events.ts';
-import { decideClaim, claimHasEnded } from '../rules/redemption.ts';
-import { featureCouponsOf, toAccountFacts, toClassFacts, toCouponFacts } from '../repositories/coupons.ts';
-import { accountForWrite, customerIsNewIfNeeded, lockCouponByCode, type CouponWithClass } from './redeem-coupon.ts';
+import { decideClaim, holdsFeature } from '../rules/redemption.ts';
+import { featureCouponsOf, markClaimed, toAccountFacts, toClassFacts, toCouponFacts } from '../repositories/coupons.ts';
+import { accountForWrite, customerIsNewIfNeeded, lockCouponByCode, type CouponWithClass } from './coupon-access.ts';
 
 /** At most this many pairs (ClaimFeatureAdoptionCoupons) or accounts (eligibility, DistributeCoupons): 3024. */
 export const MAX_CLAIM_BATCH = 100;
@@ -52,8 +52,7 @@ export async function perItem<T>(work: () => Promise<T>): Promise<ItemOutcome<T>
  * claim that ended when its coupon expired unredeemed.
  */
 export async function hasClaimedFeature(db: Knex, accountId: string, featureId: number, now: Date): Promise<boolean> {
-  const held = await featureCouponsOf(db, accountId, featureId);
-  return held.some(({ coupon, cls }) => !claimHasEnded(coupon, cls, now.getTime()));
+  return holdsFeature(await featureCouponsOf(db, accountId, featureId), now.getTime());
 }
 
 /**
@@ -85,7 +84,7 @@ export async function claimLocked(
   await lockAccount(tx, account.id);
   if (cls.feature_id !== null && (await hasClaimedFeature(tx, account.id, cls.feature_id, now)))
     throw ApiError.of(4514, `Account ${account.id} already has a coupon of feature ${cls.feature_id}.`);
-  await tx(T.coupons).where({ id: coupon.id }).update({ claimed_account_id: account.id, claim_date: now });
+  await markClaimed(tx, coupon.id, account.id, now);
   await recordAccountEvent(tx, account.id, {
     kind: 'claim',
     at: now,

@@ -7,7 +7,7 @@ import { couponInfoRows, type CouponInfoRow } from '../repositories/coupon-info.
 import type { CouponType } from '../repositories/tables.ts';
 import type { Principal } from './auth.ts';
 import { offersAsOf } from './account-events.ts';
-import { accountForRead } from './redeem-coupon.ts';
+import { accountForRead } from './coupon-access.ts';
 
 export type { CouponType, Offer, OfferStatus };
 

@@ -7,9 +7,10 @@ import type { Knex } from 'knex';
 import { AdApiError, ApiError, problem, type OperationProblem } from '../errors.ts';
 import { addressKey, isValidEmailAddress } from '../mail/address.ts';
 import { renderCouponEmail, termsOfClass } from '../mail/coupon-email.ts';
-import { COUPON_DISPATCH } from '../mail/outbox-store.ts';
-import { T, type DbClassRow } from '../repositories/tables.ts';
+import { assignAndQueue, toClassFacts } from '../repositories/coupons.ts';
+import type { DbClassRow } from '../repositories/tables.ts';
 import { inTransaction } from '../repositories/transaction.ts';
+import { classIsDispatchable } from '../rules/redemption.ts';
 import type { Principal } from './auth.ts';
 import { findClass } from './operator.ts';
 
@@ -39,12 +40,6 @@ interface Wanted {
 }
 
 const clip = (s: string): string => (s.length > 100 ? `${s.slice(0, 100)}…` : s);
-
-/** A class past its EndDate or ExpirationDate has nothing left to hand out. */
-function classOpen(cls: DbClassRow, now: Date): boolean {
-  const t = now.getTime();
-  return !(cls.end_date && cls.end_date.getTime() < t) && !(cls.expiration_date && cls.expiration_date.getTime() < t);
-}
 
 /** Sorts the addresses into the ones to serve (valid, first seen) and the per-email errors 4509 and 4510. */
 function screen(emails: readonly (string | null)[]): { wanted: Wanted[]; errors: DispatchError[] } {
@@ -80,42 +75,14 @@ async function assign(knex: Knex, cls: DbClassRow, wanted: readonly Wanted[], no
   const placeholder = `{{COUPON-CODE-${randomBytes(8).toString('hex')}}}`;
   const mail = renderCouponEmail(termsOfClass(cls, placeholder, now));
   return inTransaction(knex, async (tx) => {
-    const { rows } = (await tx.raw(
-      `WITH picked AS (
-         SELECT id, row_number() OVER (ORDER BY id) AS n
-           FROM (SELECT id FROM ${T.coupons}
-                  WHERE class_id = ? AND send_to_email IS NULL AND redeemed_account_id IS NULL
-                    AND claimed_account_id IS NULL AND revoked_at IS NULL
-                  ORDER BY id
-                  LIMIT ?
-                  FOR UPDATE SKIP LOCKED) locked),
-       emails AS (SELECT email, n FROM json_array_elements_text(?::json) WITH ORDINALITY AS e(email, n)),
-       assigned AS (
-         UPDATE ${T.coupons} c SET send_to_email = emails.email, send_to_date = ?
-           FROM picked JOIN emails USING (n)
-          WHERE c.id = picked.id AND c.send_to_email IS NULL
-         RETURNING c.id, c.code, c.send_to_email),
-       queued AS (
-         INSERT INTO ${T.outbox} (kind, to_email, coupon_id, subject, text, html)
-         SELECT ?, a.send_to_email, a.id, replace(?, ?, a.code), replace(?, ?, a.code), replace(?, ?, a.code)
-           FROM (SELECT * FROM assigned ORDER BY id) a
-         RETURNING 1)
-       SELECT (SELECT count(*) FROM picked)::int AS picked, (SELECT count(*) FROM queued)::int AS queued`,
-      [
-        cls.id,
-        wanted.length,
-        JSON.stringify(wanted.map((w) => w.email)),
-        now,
-        COUPON_DISPATCH,
-        mail.subject,
-        placeholder,
-        mail.text,
-        placeholder,
-        mail.html,
-        placeholder,
-      ],
-    )) as { rows: { picked: number; queued: number }[] };
-    const { picked, queued } = rows[0]!;
+    const { picked, queued } = await assignAndQueue(
+      tx,
+      cls.id,
+      wanted.map((w) => w.email),
+      now,
+      mail,
+      placeholder,
+    );
     // The coupons are locked by this statement, so every one picked is assigned and mailed; if that ever failed
     // to hold, nothing is committed.
     if (queued !== picked) throw new Error(`dispatch queued ${queued} emails for ${picked} locked coupons`);
@@ -143,7 +110,10 @@ export async function dispatchCoupons(
   if (problems.length > 0 || !cls) throw new ApiError(problems);
 
   const { wanted, errors } = screen(emails);
-  const served = wanted.length > 0 && classOpen(cls, now) ? await assign(knex, cls, wanted, now) : 0;
+  const served =
+    wanted.length > 0 && classIsDispatchable(toClassFacts(cls), now.getTime())
+      ? await assign(knex, cls, wanted, now)
+      : 0;
   for (const w of wanted.slice(served))
     errors.push({
       ...problem(4508, `No coupon of class '${clip(cls.name)}' is left for SendToEmails[${w.index}].`),

@@ -7,11 +7,12 @@
 import type { Knex } from 'knex';
 import { ApiError, problem, type OperationProblem } from '../errors.ts';
 import { renderCouponEmail, escapeHtml, termsOfClass } from '../mail/coupon-email.ts';
-import { enqueueMessages } from '../mail/outbox-store.ts';
-import { T, type DbAccountRow, type DbClassRow } from '../repositories/tables.ts';
+import { accountById } from '../repositories/accounts.ts';
+import { lockAvailableCoupon, lockFirstFeatureCoupon } from '../repositories/coupons.ts';
+import { enqueueMessages } from '../repositories/outbox.ts';
+import type { DbAccountRow, DbClassRow } from '../repositories/tables.ts';
 import { inTransaction } from '../repositories/transaction.ts';
 import type { Principal } from './auth.ts';
-import { AVAILABLE_COUPON, claimableFeatureClass } from './check-eligibility.ts';
 import {
   batchSizeProblem,
   claimLocked,
@@ -21,7 +22,7 @@ import {
   type ItemOutcome,
 } from './claim-coupons.ts';
 import { findClass } from './operator.ts';
-import { lockCouponByCode, type CouponWithClass } from './redeem-coupon.ts';
+import { lockCouponByCode, type CouponWithClass } from './coupon-access.ts';
 
 /** The outbox kind of DistributeCoupons' notifications (one per claimed coupon). */
 export const CLAIM_NOTIFICATION = 'claim_notification';
@@ -71,25 +72,11 @@ async function pickCoupon(
   account: AccountRow,
   now: Date,
 ): Promise<CouponWithClass | undefined> {
-  const { rows } = (
+  // The SQL narrows the feature's classes to those the account could claim; claimLocked's decideClaim decides.
+  const code =
     source.kind === 'class'
-      ? await tx.raw(
-          `SELECT c.code FROM ${T.coupons} c WHERE c.class_id = ? AND ${AVAILABLE_COUPON('c')}
-            ORDER BY c.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          [source.cls.id],
-        )
-      : // Per class of the customer, its first available coupon through coupons_dispatchable_idx, then the
-        // earliest of those: walking all coupons in mint order would read other customers' coupons first.
-        await tx.raw(
-          `SELECT c.code FROM ${T.classes} k
-             CROSS JOIN LATERAL (SELECT c.id, c.code FROM ${T.coupons} c WHERE c.class_id = k.id
-                                   AND ${AVAILABLE_COUPON('c')} ORDER BY c.id LIMIT 1 FOR UPDATE SKIP LOCKED) c
-            WHERE k.customer_id = ? AND ${claimableFeatureClass('k', '?', '?')}
-            ORDER BY c.id LIMIT 1`,
-          [p.customerId, source.featureId, account.currency, now, now, now, account.customer_id],
-        )
-  ) as { rows: { code: string }[] };
-  const code = rows[0]?.code;
+      ? await lockAvailableCoupon(tx, source.cls.id)
+      : await lockFirstFeatureCoupon(tx, p.customerId, source.featureId, account, now);
   return code === undefined ? undefined : lockCouponByCode(tx, code);
 }
 
@@ -117,7 +104,7 @@ async function distributeOne(
   input: DistributeCouponsInput,
   now: Date,
 ): Promise<Distributed> {
-  const account = (await knex(T.accounts).where({ id: accountId }).first()) as AccountRow | undefined;
+  const account: AccountRow | undefined = await accountById(knex, accountId);
   if (!account) throw ApiError.of(2108, `Account ${accountId} does not exist.`);
   if (account.customer_id !== p.customerId) throw ApiError.of(106, `Account ${accountId} is not accessible.`);
   const featureId = source.kind === 'class' ? source.cls.feature_id : source.featureId;

@@ -5,30 +5,25 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
-import { advance, type AccountState } from '../rules/index.ts';
-import { appendEntries, OT, saveState } from '../repositories/offers.ts';
-import { T } from '../repositories/tables.ts';
+import { advance, nextDueTransition } from '../rules/index.ts';
+import { lockAccountIfFree } from '../repositories/accounts.ts';
+import { accountsDueBy, appendEntries, saveState, storedState } from '../repositories/offers.ts';
 import { inTransaction } from '../repositories/transaction.ts';
+import { insertionOrderStep } from './insertion-order-sweep.ts';
 import { closeMonthsLogged } from './billing-close.ts';
 
 /** Records every transition due by `now`; returns how many accounts were advanced. */
 export async function sweepExpiries(knex: Knex, now: Date, batch = 200): Promise<number> {
-  const due = (await knex(OT.states)
-    .where('next_due_at', '<=', now)
-    .orderBy('next_due_at')
-    .limit(batch)
-    .pluck('account_id')) as string[];
+  const due = await accountsDueBy(knex, now, batch);
   let advanced = 0;
   for (const accountId of due) {
     const done = await inTransaction(knex, async (tx) => {
-      const locked = await tx(T.accounts).where({ id: accountId }).forUpdate().skipLocked().first('id');
-      if (!locked) return false; // another instance (or an event) has it now
-      const row = (await tx(OT.states).where({ account_id: accountId }).first('state')) as
-        { state: AccountState } | undefined;
-      if (!row || row.state.asOf >= now.getTime()) return false;
-      const step = advance(row.state, now.getTime());
+      if (!(await lockAccountIfFree(tx, accountId))) return false; // another instance (or an event) has it now
+      const state = await storedState(tx, accountId);
+      if (!state || state.asOf >= now.getTime()) return false;
+      const step = advance(state, now.getTime());
       await appendEntries(tx, accountId, step.entries);
-      await saveState(tx, accountId, step.state);
+      await saveState(tx, accountId, step.state, nextDueTransition(step.state));
       return true;
     });
     if (done) advanced++;
@@ -50,6 +45,7 @@ export function startExpirySweep(deps: { knex: Knex; clock: Clock; log: Logger; 
         const now = await deps.clock.now();
         const n = await sweepExpiries(deps.knex, now);
         if (n > 0) deps.log.info('expiry sweep', { accounts: n });
+        await insertionOrderStep(deps.knex, now, deps.log);
         await closeMonthsLogged(deps.knex, now, deps.log);
       } catch (e) {
         deps.log.warn('expiry sweep failed', { error: e instanceof Error ? e.message : String(e) });

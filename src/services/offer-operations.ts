@@ -3,8 +3,11 @@
 import type { Knex } from 'knex';
 import { InputError, NotFoundError } from '../errors.ts';
 import { fromMinor } from '../money.ts';
+import { setPaymentMethodAdded } from '../repositories/accounts.ts';
+import { lockCouponRow, markRevoked } from '../repositories/coupons.ts';
+import { shareLockCustomersOfAccounts } from '../repositories/customers.ts';
 import { findTransactions } from '../repositories/offers.ts';
-import { T, type DbAccountRow, type DbCouponRow } from '../repositories/tables.ts';
+import type { DbAccountRow } from '../repositories/tables.ts';
 import { decideSpends } from '../rules/spend-dedup.ts';
 import { inTransaction } from '../repositories/transaction.ts';
 import { lockAccount, offersAsOf, recordAccountEvent, recordAccountEvents } from './account-events.ts';
@@ -86,10 +89,7 @@ async function recordSpends(knex: Knex, items: readonly SpendItem[]): Promise<Sp
   return inTransaction(knex, async (tx) => {
     // Spend makes the customer no longer new (Acquisition, 4506): share-lock the customers so a redemption that is
     // checking that right now (it holds the customer row for update) is ordered before or after this spend.
-    await tx.raw(
-      `SELECT 1 FROM ${T.customers} WHERE id IN (SELECT customer_id FROM ${T.accounts} WHERE id IN (${ids.map(() => '?').join(',')})) ORDER BY id FOR SHARE`,
-      ids,
-    );
+    await shareLockCustomersOfAccounts(tx, ids);
     const outcomes: SpendOutcome[] = new Array<SpendOutcome>(items.length);
     for (const id of ids) {
       const account = await lockExisting(tx, id);
@@ -174,7 +174,7 @@ export async function addPaymentMethod(knex: Knex, rawId: unknown, now: Date): P
   return inTransaction(knex, async (tx) => {
     const account = await lockExisting(tx, id);
     if (account.payment_method_added_at === null) {
-      await tx(T.accounts).where({ id }).update({ payment_method_added_at: now });
+      await setPaymentMethodAdded(tx, id, now);
       await recordAccountEvent(tx, id, { kind: 'paymentMethodAdded', at: now });
     }
     return { id };
@@ -191,10 +191,10 @@ export async function revokeCoupon(
   const reason = typeof input.reason === 'string' ? input.reason.slice(0, 500) : null;
   const code = normalizeCode(input.code);
   return inTransaction(knex, async (tx) => {
-    const coupon = (await tx(T.coupons).where({ code }).forUpdate().first()) as DbCouponRow | undefined;
+    const coupon = await lockCouponRow(tx, code);
     if (!coupon) throw new NotFoundError(`coupon ${code} not found`);
     if (!coupon.revoked_at) {
-      await tx(T.coupons).where({ id: coupon.id }).update({ revoked_at: now, revoke_reason: reason });
+      await markRevoked(tx, coupon.id, now, reason);
       const holder = coupon.redeemed_account_id ?? coupon.claimed_account_id;
       if (holder) {
         await lockAccount(tx, holder);

@@ -5,10 +5,15 @@ import { parseStrictDateTime } from '../datetime.ts';
 import { InputError, NotFoundError } from '../errors.ts';
 import { isValidEmailAddress } from '../mail/address.ts';
 import { isCurrencyCode, MoneyError, parseAmount } from '../money.ts';
-import { T, type CouponType, type DbAccountRow, type DbClassRow, type Role } from '../repositories/tables.ts';
-import { inTransaction, isUniqueViolation } from '../repositories/transaction.ts';
-import { hashPassword, newToken, tokenHash } from '../secrets.ts';
+import { accountById, insertAccount, nextAccountId } from '../repositories/accounts.ts';
 import { AUTO_GRANT_NEW_ACCOUNTS } from '../repositories/auto-grants.ts';
+import { classByName, insertClass } from '../repositories/classes.ts';
+import { insertCoupons } from '../repositories/coupons.ts';
+import { customerExists as customerRowExists, insertCustomer } from '../repositories/customers.ts';
+import type { CouponType, DbAccountRow, DbClassRow, Role } from '../repositories/tables.ts';
+import { inTransaction, isUniqueViolation } from '../repositories/transaction.ts';
+import { insertUser } from '../repositories/users.ts';
+import { hashPassword, newToken, tokenHash } from '../secrets.ts';
 import { recordAccountEvent } from './account-events.ts';
 import { grantNewAccount } from './auto-grant.ts';
 import { newCouponCode } from './coupon-codes.ts';
@@ -59,12 +64,11 @@ export function requireAmount(v: unknown, currency: string, what: string, allowZ
 }
 
 async function customerExists(knex: Knex, id: string): Promise<void> {
-  if (!(await knex(T.customers).where({ id }).first('id'))) throw new NotFoundError(`customer ${id} not found`);
+  if (!(await customerRowExists(knex, id))) throw new NotFoundError(`customer ${id} not found`);
 }
 
 export async function createCustomer(knex: Knex, input: { name?: unknown }): Promise<{ id: string }> {
-  const [row] = (await knex(T.customers).insert({ name: requireText(input.name, 'name') }, ['id'])) as { id: string }[];
-  return { id: row!.id };
+  return { id: await insertCustomer(knex, requireText(input.name, 'name')) };
 }
 
 export interface CreateAccountInput {
@@ -75,6 +79,8 @@ export interface CreateAccountInput {
   paymentMethod?: unknown;
   /** Notification address (DistributeCoupons with SendNotification); optional. */
   email?: unknown;
+  /** true: invoice-billed, may hold insertion orders (SPEC §4a); default prepaid. */
+  invoice?: unknown;
 }
 export async function createAccount(
   knex: Knex,
@@ -99,20 +105,18 @@ export async function createAccount(
   return inTransaction(knex, async (tx) => {
     await customerExists(tx, customerId);
     await customerExists(tx, billTo);
-    const { rows } = (await tx.raw("SELECT nextval(pg_get_serial_sequence('accounts', 'id')) AS id")) as {
-      rows: { id: string }[];
-    };
-    const id = rows[0]!.id;
+    const id = await nextAccountId(tx);
     const accountNumber = number ?? `F${(1_000_000n + BigInt(id)).toString()}`;
     try {
-      await tx(T.accounts).insert({
+      await insertAccount(tx, {
         id,
-        customer_id: customerId,
+        customerId,
         number: accountNumber,
         currency,
-        bill_to_customer_id: billTo,
-        payment_method_added_at: input.paymentMethod === true ? now : null,
+        billToCustomerId: billTo,
+        paymentMethodAddedAt: input.paymentMethod === true ? now : null,
         email,
+        invoiceBilled: input.invoice === true,
       });
       if (input.paymentMethod === true) await recordAccountEvent(tx, id, { kind: 'paymentMethodAdded', at: now });
     } catch (e) {
@@ -126,7 +130,7 @@ export async function createAccount(
 
 export async function findAccount(knex: Knex, id: unknown): Promise<DbAccountRow> {
   const accountId = requireId(id, 'account');
-  const row = (await knex(T.accounts).where({ id: accountId }).first()) as DbAccountRow | undefined;
+  const row = await accountById(knex, accountId);
   if (!row) throw new NotFoundError(`account ${accountId} not found`);
   return row;
 }
@@ -156,19 +160,16 @@ export async function createUser(
   const authenticationToken = newToken();
   const developerToken = newToken(18);
   try {
-    const [row] = (await knex(T.users).insert(
-      {
-        customer_id: customerId,
-        role: input.role,
-        token_hash: tokenHash(authenticationToken),
-        token_expires_at: expires,
-        developer_token_hash: tokenHash(developerToken),
-        username,
-        password_hash: passwordHash,
-      },
-      ['id'],
-    )) as { id: string }[];
-    return { id: row!.id, authenticationToken, developerToken };
+    const id = await insertUser(knex, {
+      customerId,
+      role: input.role as Role,
+      tokenHash: tokenHash(authenticationToken),
+      tokenExpiresAt: expires,
+      developerTokenHash: tokenHash(developerToken),
+      username,
+      passwordHash,
+    });
+    return { id, authenticationToken, developerToken };
   } catch (e) {
     if (isUniqueViolation(e)) throw new InputError(`username ${username ?? ''} is taken`);
     throw e;
@@ -223,26 +224,23 @@ export async function createClass(knex: Knex, input: CreateClassInput): Promise<
   const autoGrant = optionalAutoGrant(input.autoGrant);
   await customerExists(knex, customerId);
   try {
-    const [row] = (await knex(T.classes).insert(
-      {
-        customer_id: customerId,
-        name,
-        coupon_type: input.type,
-        amount_minor: amount,
-        spend_threshold_minor: threshold,
-        currency,
-        percent_off: percentOff,
-        active_days: optionalInt(input.activeDays, 'active-days', 1, 36500),
-        start_date: start,
-        end_date: end,
-        expiration_date: expires,
-        redeem_within_days: optionalInt(input.redeemWithinDays, 'redeem-within-days', 1, 36500),
-        feature_id: optionalInt(input.featureId, 'feature-id', 0, 2147483647),
-        auto_grant: autoGrant,
-      },
-      ['id'],
-    )) as { id: string }[];
-    return { id: row!.id, name };
+    const id = await insertClass(knex, {
+      customerId,
+      name,
+      couponType: input.type as CouponType,
+      amountMinor: amount,
+      spendThresholdMinor: threshold,
+      currency,
+      percentOff,
+      activeDays: optionalInt(input.activeDays, 'active-days', 1, 36500),
+      startDate: start,
+      endDate: end,
+      expirationDate: expires,
+      redeemWithinDays: optionalInt(input.redeemWithinDays, 'redeem-within-days', 1, 36500),
+      featureId: optionalInt(input.featureId, 'feature-id', 0, 2147483647),
+      autoGrant,
+    });
+    return { id, name };
   } catch (e) {
     if (isUniqueViolation(e)) throw new InputError(`customer ${customerId} already has a class named ${name}`);
     throw e;
@@ -250,7 +248,7 @@ export async function createClass(knex: Knex, input: CreateClassInput): Promise<
 }
 
 export async function findClass(knex: Knex, customerId: string, name: string): Promise<DbClassRow | undefined> {
-  return (await knex(T.classes).where({ customer_id: customerId, name }).first()) as DbClassRow | undefined;
+  return classByName(knex, customerId, name);
 }
 
 export async function mintCoupons(
@@ -267,21 +265,7 @@ export async function mintCoupons(
   const codes: string[] = [];
   while (codes.length < count) {
     const batch = Array.from({ length: Math.min(1000, count - codes.length) }, newCouponCode);
-    const inserted = (await knex(T.coupons)
-      .insert(
-        batch.map((code) => ({
-          class_id: cls.id,
-          owner_customer_id: cls.customer_id,
-          class_name: cls.name,
-          start_date: cls.start_date,
-          code,
-          minted_at: now,
-        })),
-        ['code'],
-      )
-      .onConflict('code')
-      .ignore()) as { code: string }[];
-    for (const r of inserted) codes.push(r.code);
+    codes.push(...(await insertCoupons(knex, cls, batch, now)));
   }
   return { codes };
 }

@@ -155,7 +155,8 @@ interface ParsedPredicates {
 }
 
 const MAX_LONG = 2n ** 63n - 1n;
-function parseIds(value: string, many: boolean): string[] | null {
+/** Ids of an Equals (one) or In (comma-separated) predicate value; null when one is not an xs:long id. */
+export function parseIds(value: string, many: boolean): string[] | null {
   const parts = many ? value.split(',').map((p) => p.trim()) : [value.trim()];
   for (const p of parts) if (!/^\d{1,19}$/.test(p) || BigInt(p) > MAX_LONG) return null;
   return parts.map((p) => BigInt(p).toString()); // '007' is 7
@@ -281,7 +282,8 @@ function buildOrder(ordering: readonly OrderByInput[]): string {
   return col === 'c.id' ? `c.id ${dir}` : `${col} ${dir}, c.id ${dir}`;
 }
 
-function paging(page: SearchCouponsInput['page']): { offset: number; size: number } {
+/** PageInfo as every search takes it (paging.md): Index >= 0, Size 1..100, else 3031; none: the first 100. */
+export function paging(page: SearchCouponsInput['page']): { offset: number; size: number } {
   if (!page) return { offset: 0, size: MAX_PAGE_SIZE };
   const index = page.index ?? 0;
   const size = page.size ?? 0;

@@ -14,6 +14,11 @@ import {
   updateBillingGroupAccountsHandler,
 } from './handlers/billing-groups.ts';
 import { dispatchCouponsHandler } from './handlers/dispatch-coupons.ts';
+import {
+  addInsertionOrderHandler,
+  searchInsertionOrdersHandler,
+  updateInsertionOrderHandler,
+} from './handlers/insertion-orders.ts';
 import { searchCouponsHandler } from './handlers/search-coupons.ts';
 
 export const HANDLERS: ReadonlyMap<string, OperationHandler> = new Map([
@@ -30,6 +35,9 @@ export const HANDLERS: ReadonlyMap<string, OperationHandler> = new Map([
   ['GetBillingGroups', getBillingGroupsHandler],
   ['GetUngroupedAccounts', getUngroupedAccountsHandler],
   ['UpdateBillingGroupAccounts', updateBillingGroupAccountsHandler],
+  ['AddInsertionOrder', addInsertionOrderHandler],
+  ['UpdateInsertionOrder', updateInsertionOrderHandler],
+  ['SearchInsertionOrders', searchInsertionOrdersHandler],
 ]);
 
 export function notSupported(operation: string): never {

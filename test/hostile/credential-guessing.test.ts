@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { hashingStats, resetHashingStats } from '../../src/secrets.ts';
 import { freshDatabase, soapRequest, startTestApp, type TestApp, type TestDatabase } from '../support/app.ts';
 import { makeCustomer, makeUser, searchPredicatesXml } from '../support/factories.ts';
-import { expectFault } from '../support/hostile.ts';
+import { expectFault } from '../support/soap.ts';
 import { passwordHeaders, postSoapFrom } from '../support/source-address.ts';
 
 const LIMIT = 3;

@@ -6,9 +6,9 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { DB_POOL_MAX } from '../../src/config.ts';
-import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
 import { makeCouponClass, makeWorld, mint, searchPredicatesXml, type World } from '../support/factories.ts';
-import { expectFault } from '../support/hostile.ts';
+import { expectFault } from '../support/soap.ts';
 
 const CAP = 2;
 const A_CALLS = DB_POOL_MAX + 2;
@@ -16,14 +16,13 @@ const A_CALLS = DB_POOL_MAX + 2;
 if (process.env.DATABASE_URL) {
   describe('a customer flooding the service with calls stuck in the database does not block another', function () {
     this.timeout(120_000);
-    let t: TestApp;
+    const t = useTestApp({ maxConcurrentPerCustomer: CAP, customerWaitMs: 300, outboxWorker: false });
     let a: World;
     let b: World;
     let aCodes: string[];
     let bCodes: string[];
 
     before(async () => {
-      t = await startTestApp({ maxConcurrentPerCustomer: CAP, customerWaitMs: 300, outboxWorker: false });
       a = await makeWorld(t);
       b = await makeWorld(t);
       await makeCouponClass(t, a.customerId);
@@ -31,7 +30,6 @@ if (process.env.DATABASE_URL) {
       aCodes = await mint(t, a.customerId, 'Spring', A_CALLS);
       bCodes = await mint(t, b.customerId, 'Spring', 5);
     });
-    after(async () => t?.close());
 
     const redeem = (w: World, code: string) =>
       postSoap(

@@ -11,7 +11,7 @@ import { databaseTimeout, migrateLatest, MIGRATION_LOCK_KEY } from '../../src/re
 import { postSoap, soapRequest, startTestApp, freshDatabase, type TestApp, type TestDatabase } from '../support/app.ts';
 import { makeCouponClass, makeWorld, mint, searchPredicatesXml, type World } from '../support/factories.ts';
 import { startHangProxy, type HangProxy } from '../support/hang-proxy.ts';
-import { expectFault, type Answer } from '../support/hostile.ts';
+import { expectFault, type Answer } from '../support/soap.ts';
 import { parsed, stallablePostgres, type StallablePostgres } from '../support/stalls.ts';
 
 const POOL_MAX = 2;

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import knexFactory, { type Knex } from 'knex';
 import { soapRequest } from '../support/app.ts';
 import { searchPredicatesXml } from '../support/factories.ts';
-import { readFault, GUID } from '../support/hostile.ts';
+import { readFault, GUID } from '../support/soap.ts';
 import { startPrivateCluster, type PrivateCluster } from '../support/private-postgres.ts';
 import { spawnServer, type ServerProcess } from '../support/server-process.ts';
 

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/log.ts';
 import { databaseTimeout } from '../../src/repositories/db.ts';
 import { postSoap, soapRequest, startTestApp, freshDatabase, type TestApp, type TestDatabase } from '../support/app.ts';
 import { makeCouponClass, makeWorld, mint, searchPredicatesXml, type World } from '../support/factories.ts';
-import { expectFault } from '../support/hostile.ts';
+import { expectFault } from '../support/soap.ts';
 import { lockWaiters, parsed, stallablePostgres, type StallablePostgres } from '../support/stalls.ts';
 
 const LOCK_TIMEOUT_MS = 3000;

@@ -13,7 +13,7 @@ import { decodeRequest } from '../../src/soap/xml-decode.ts';
 import { readXml, XmlReadError } from '../../src/soap/xml-reader.ts';
 import { postSoap, startTestApp, type Credentials, type TestApp } from '../support/app.ts';
 import { makeWorldWithCoupons, predicateXml, searchPredicatesXml, type World } from '../support/factories.ts';
-import { ARRAYS, readFault, SOAP11, XSI } from '../support/hostile.ts';
+import { ARRAYS, readFault, SOAP11, XSI } from '../support/soap.ts';
 
 /** The longest any single input may take to read (inputs are at most a few KB). */
 const MAX_MS_PER_INPUT = 500;
@@ -82,6 +82,25 @@ function seeds(creds: Credentials, w: { customerId: string; accountId: string; c
       'UpdateBillingGroupAccounts',
       `<b:CustomerId>${w.customerId}</b:CustomerId><b:BillingGroupId>1</b:BillingGroupId>` +
         `<b:AccountsToAdd><a:long>${w.accountId}</a:long></b:AccountsToAdd>`,
+    ),
+    env(
+      'AddInsertionOrder',
+      `<b:InsertionOrder><e:AccountId>${w.accountId}</e:AccountId><e:EndDate>2099-02-01T00:00:00Z</e:EndDate>` +
+        `<e:Id i:nil="true"/><e:NotificationThreshold>50</e:NotificationThreshold><e:SpendCapAmount>100.5</e:SpendCapAmount>` +
+        `<e:StartDate>2099-01-01T00:00:00Z</e:StartDate><e:Name>Fuzz</e:Name><e:PurchaseOrder>PO-1</e:PurchaseOrder></b:InsertionOrder>`,
+    ),
+    env(
+      'UpdateInsertionOrder',
+      `<b:InsertionOrder><e:AccountId>${w.accountId}</e:AccountId><e:Id>1</e:Id><e:PendingChanges>` +
+        `<e:SpendCapAmount>200</e:SpendCapAmount><e:ChangeStatus>ApproveChanges</e:ChangeStatus></e:PendingChanges></b:InsertionOrder>`,
+    ),
+    env(
+      'SearchInsertionOrders',
+      `<b:Predicates><e:Predicate><e:Field>AccountId</e:Field><e:Operator>Equals</e:Operator><e:Value>${w.accountId}</e:Value>` +
+        `</e:Predicate><e:Predicate><e:Field>StartDate</e:Field><e:Operator>GreaterThanEquals</e:Operator>` +
+        `<e:Value>2024-01-01T00:00:00Z</e:Value></e:Predicate></b:Predicates><b:Ordering><e:OrderBy><e:Field>Name</e:Field>` +
+        `<e:Order>Ascending</e:Order></e:OrderBy></b:Ordering><b:PageInfo><e:Index>0</e:Index><e:Size>10</e:Size></b:PageInfo>` +
+        '<b:ReturnAdditionalFields>UnlimitedAndEndlessFlags</b:ReturnAdditionalFields>',
     ),
   ];
 }

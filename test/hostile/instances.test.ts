@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { postSoap, soapRequest, type Credentials } from '../support/app.ts';
-import { ARRAYS } from '../support/hostile.ts';
+import { ARRAYS } from '../support/soap.ts';
 import {
   classWithCoupons,
   comparableOffers,

@@ -4,25 +4,24 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { CODE_ALPHABET, CODE_LENGTH, newCouponCode } from '../../src/services/coupon-codes.ts';
-import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
 import { makeUser, makeWorldWithCoupons, predicateXml, searchPredicatesXml, type World } from '../support/factories.ts';
-import { ARRAYS, esc, expectFault, type Answer } from '../support/hostile.ts';
+import { esc } from '../support/hostile.ts';
+import { ARRAYS, expectFault, type Answer } from '../support/soap.ts';
 
 describe('tokens and passwords are never echoed, logged or stored in clear', function () {
   this.timeout(60000);
-  let t: TestApp;
+  const t = useTestApp();
   let w: World;
   const password = 'S3cret&<Password>"with quotes"';
   let legacy: { id: string; authenticationToken: string; developerToken: string };
   let secrets: string[];
 
   before(async () => {
-    t = await startTestApp();
     ({ w } = await makeWorldWithCoupons(t, 1));
     legacy = await makeUser(t, w.customerId, { username: 'legacy.user', password });
     secrets = [w.user.authenticationToken, w.user.developerToken, legacy.authenticationToken, legacy.developerToken];
   });
-  after(async () => t?.close());
 
   const tokenCall = (op: string, inner: string): Promise<Answer> =>
     postSoap(t.endpoint, soapRequest(op, inner, w.user));

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { openDatabase, type Database } from '../../src/repositories/db.ts';
 import { freshDatabase, soapRequest, type TestDatabase } from '../support/app.ts';
-import { XML_TYPE } from '../support/hostile.ts';
+import { XML_TYPE } from '../support/soap.ts';
 import { spawnServer, type ServerProcess } from '../support/server-process.ts';
 
 interface Creds {

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { expect } from 'chai';
 import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
 import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
-import { ARRAYS } from '../support/hostile.ts';
+import { ARRAYS } from '../support/soap.ts';
 import { eventually, startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 
 interface OutboxRow {

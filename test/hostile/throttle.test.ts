@@ -4,26 +4,24 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.ts';
 import { createThrottle } from '../../src/soap/throttle.ts';
-import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { postSoap, soapRequest, startTestApp, useTestApp } from '../support/app.ts';
 import { makeCouponClass, makeUser, makeWorld, mint, searchPredicatesXml, type World } from '../support/factories.ts';
-import { expectFault } from '../support/hostile.ts';
+import { expectFault } from '../support/soap.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('a user calling faster than RATE_LIMIT_PER_MINUTE gets code 117, other users do not', function () {
   this.timeout(60000);
   const LIMIT = 30; // a token every 2 s
-  let t: TestApp;
+  const t = useTestApp({ rateLimitPerMinute: LIMIT });
   let w: World;
   let other: { authenticationToken: string; developerToken: string };
 
   before(async () => {
-    t = await startTestApp({ rateLimitPerMinute: LIMIT });
     w = await makeWorld(t);
     other = await makeUser(t, w.customerId);
     await makeCouponClass(t, w.customerId);
   });
-  after(async () => t?.close());
 
   // Every user here belongs to w's customer, so the required CustomerId predicate names it.
   const search = (creds: { authenticationToken: string; developerToken: string }) =>

@@ -14,9 +14,9 @@ import {
   type QualifiedField,
 } from '../../src/schema/index.ts';
 import { HANDLERS } from '../../src/soap/operations.ts';
-import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
 import { makeWorldWithCoupons, searchPredicatesXml, type World } from '../support/factories.ts';
-import { expectFault, XSI } from '../support/hostile.ts';
+import { expectFault, XSI } from '../support/soap.ts';
 
 interface Leaf {
   /** Fields from the request element down to the typed one. */
@@ -75,15 +75,13 @@ const cases = operations.flatMap((op) =>
 
 describe('a wrong value in any typed request field is code 201 naming the element, and the service keeps serving', function () {
   this.timeout(120000);
-  let t: TestApp;
+  const t = useTestApp();
   let w: World;
   let codes: string[];
 
   before(async () => {
-    t = await startTestApp();
     ({ w, codes } = await makeWorldWithCoupons(t, 2));
   });
-  after(async () => t?.close());
 
   async function stillServes(): Promise<void> {
     const res = await postSoap(t.endpoint, soapRequest('SearchCoupons', searchPredicatesXml(w.customerId), w.user));

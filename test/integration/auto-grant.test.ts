@@ -4,8 +4,7 @@
 // `billing offers` says why. Driven through the real CLI, the operator API and SOAP (zeep).
 import { expect } from 'chai';
 import { callZeep } from '../support/clients.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
-import { startEachTestAt } from '../support/clock.ts';
+import { useTestApp } from '../support/app.ts';
 import { billingOk, runBilling } from '../support/cli.ts';
 import { makeCustomer, makeUser, mint } from '../support/factories.ts';
 import { headersOf } from '../support/soap.ts';
@@ -24,39 +23,34 @@ interface Offer {
 
 describe('auto-granted offers (billing class create --auto-grant new-accounts)', function () {
   this.timeout(120_000);
-  let t: TestApp;
+  // Each test starts on a new test clock at NOW (the clock only moves forward).
+  const t = useTestApp({ testClock: true, outboxWorker: false }, { eachTestAt: NOW });
 
-  before(async () => {
-    t = await startTestApp({ testClock: true, outboxWorker: false });
-  });
-  after(async () => t.close());
-  startEachTestAt(() => t, NOW);
-
+  /** The arguments of `billing class create` for a class of the customer: each flag followed by its value. */
+  const classArgs = (customer: string, name: string, flags: Record<string, string>): string[] => [
+    'class',
+    'create',
+    '--customer',
+    customer,
+    '--name',
+    name,
+    ...Object.entries(flags).flatMap(([flag, value]) => [`--${flag}`, value]),
+  ];
   /** `billing class create … --auto-grant new-accounts` with a TikTok-like "spend 0, get 50" default. */
-  async function autoGrantClass(customer: string, name: string, extra: string[] = []): Promise<void> {
-    await billingOk(t, [
-      'class',
-      'create',
-      '--customer',
-      customer,
-      '--name',
-      name,
-      '--type',
-      'Retention',
-      '--amount',
-      '50',
-      '--currency',
-      'USD',
-      '--start',
-      '2029-01-01T00:00:00Z',
-      '--end',
-      '2031-01-01T00:00:00Z',
-      '--expires',
-      '2032-01-01T00:00:00Z',
-      '--auto-grant',
-      'new-accounts',
-      ...extra,
-    ]);
+  async function autoGrantClass(customer: string, name: string, flags: Record<string, string> = {}): Promise<void> {
+    await billingOk(
+      t,
+      classArgs(customer, name, {
+        type: 'Retention',
+        amount: '50',
+        currency: 'USD',
+        start: '2029-01-01T00:00:00Z',
+        end: '2031-01-01T00:00:00Z',
+        expires: '2032-01-01T00:00:00Z',
+        'auto-grant': 'new-accounts',
+        ...flags,
+      }),
+    );
   }
   const createAccount = (customer: string, extra: string[] = ['--payment-method']) =>
     billingOk<{ id: string; number: string }>(t, [
@@ -122,41 +116,22 @@ describe('auto-granted offers (billing class create --auto-grant new-accounts)',
 
   it('past the class EndDate, in another currency, or for a customer no longer new (Acquisition), nothing is granted and each reason is shown', async () => {
     const customer = await makeCustomer(t);
-    await autoGrantClass(customer, 'Ended', ['--end', '2029-06-01T00:00:00Z']);
+    await autoGrantClass(customer, 'Ended', { end: '2029-06-01T00:00:00Z' });
     await mint(t, customer, 'Ended', 2);
-    await billingOk(t, [
-      'class',
-      'create',
-      '--customer',
-      customer,
-      '--name',
-      'NewOnly',
-      '--type',
-      'Acquisition',
-      '--amount',
-      '20',
-      '--currency',
-      'USD',
-      '--auto-grant',
-      'new-accounts',
-    ]);
+    await billingOk(
+      t,
+      classArgs(customer, 'NewOnly', {
+        type: 'Acquisition',
+        amount: '20',
+        currency: 'USD',
+        'auto-grant': 'new-accounts',
+      }),
+    );
     const newOnly = await mint(t, customer, 'NewOnly', 2);
-    await billingOk(t, [
-      'class',
-      'create',
-      '--customer',
-      customer,
-      '--name',
-      'Euro',
-      '--type',
-      'Retention',
-      '--amount',
-      '20',
-      '--currency',
-      'EUR',
-      '--auto-grant',
-      'new-accounts',
-    ]);
+    await billingOk(
+      t,
+      classArgs(customer, 'Euro', { type: 'Retention', amount: '20', currency: 'EUR', 'auto-grant': 'new-accounts' }),
+    );
     await mint(t, customer, 'Euro', 2);
 
     const first = await createAccount(customer);
@@ -182,20 +157,7 @@ describe('auto-granted offers (billing class create --auto-grant new-accounts)',
     const customer = await makeCustomer(t);
     await autoGrantClass(customer, 'Welcome');
     await mint(t, customer, 'Welcome', 2);
-    await billingOk(t, [
-      'class',
-      'create',
-      '--customer',
-      customer,
-      '--name',
-      'Plain',
-      '--type',
-      'Retention',
-      '--amount',
-      '5',
-      '--currency',
-      'USD',
-    ]);
+    await billingOk(t, classArgs(customer, 'Plain', { type: 'Retention', amount: '5', currency: 'USD' }));
     await mint(t, customer, 'Plain', 2);
     const stranger = await makeCustomer(t, 'Fabrikam');
 
@@ -233,22 +195,10 @@ describe('auto-granted offers (billing class create --auto-grant new-accounts)',
   it('an --auto-grant value other than new-accounts is refused and no class is created', async () => {
     const customer = await makeCustomer(t);
 
-    const run = await runBilling(t, [
-      'class',
-      'create',
-      '--customer',
-      customer,
-      '--name',
-      'Odd',
-      '--type',
-      'Retention',
-      '--amount',
-      '5',
-      '--currency',
-      'USD',
-      '--auto-grant',
-      'everyone',
-    ]);
+    const run = await runBilling(
+      t,
+      classArgs(customer, 'Odd', { type: 'Retention', amount: '5', currency: 'USD', 'auto-grant': 'everyone' }),
+    );
 
     expect(run.status).to.not.equal(0);
     expect(run.stderr).to.match(/auto-grant must be new-accounts/);

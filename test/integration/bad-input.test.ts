@@ -1,10 +1,17 @@
 // Hostile and broken input (SPEC §2, §8): whatever arrives, the service answers with the exact SOAP 1.1 fault or
 // HTTP 4xx the contract names, carries the same TrackingId in the fault header, the fault detail and its log
 // line, never logs a secret, and keeps serving: after every case a normal SearchCoupons still succeeds.
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { expect } from 'chai';
 import { readXml, type XElement } from '../../src/soap/xml-reader.ts';
-import { postSoap, SERVICE_PATH, soapRequest, startTestApp, type Credentials, type TestApp } from '../support/app.ts';
+import {
+  postSoap,
+  SERVICE_PATH,
+  soapRequest,
+  startTestApp,
+  useTestApp,
+  type Credentials,
+  type TestApp,
+} from '../support/app.ts';
 import {
   makeCouponClass,
   makeUser,
@@ -14,106 +21,23 @@ import {
   searchPredicatesXml,
   type World,
 } from '../support/factories.ts';
+import { rawHttp } from '../support/hostile.ts';
+import {
+  BILLING,
+  ENTITIES,
+  expectFault as expectSoapFault,
+  SOAP11,
+  XML_TYPE,
+  type Answer,
+  type Fault,
+} from '../support/soap.ts';
 
-const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
-const BILLING = 'https://bingads.microsoft.com/Billing/v13';
-const ENTITIES = 'https://bingads.microsoft.com/Customer/v13/Entities';
-const ADAPI = 'https://adapi.microsoft.com';
-const EXCEPTION = 'https://bingads.microsoft.com/Customer/v13/Exception';
 const WSDL_SOAP = 'http://schemas.xmlsoap.org/wsdl/soap/';
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const XML_TYPE = 'text/xml; charset=utf-8';
 const ENVELOPE_OPEN = `<s:Envelope xmlns:s="${SOAP11}" xmlns:b="${BILLING}" xmlns:e="${ENTITIES}">`;
-
-interface HttpAnswer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/**
- * A raw HTTP request (fetch cannot set Host, send a body with GET-like verbs as-is, or stream a chunked body).
- * A server that answers and closes before the whole body is sent (413) is not an error here: the answer counts.
- */
-function rawHttp(
-  url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string; chunked?: boolean } = {},
-): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    let answered: HttpAnswer | undefined;
-    const req = httpRequest(url, { method: opts.method ?? 'GET', headers: opts.headers ?? {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        answered = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
-        resolve(answered);
-      });
-      res.on('error', reject);
-    });
-    req.on('error', (e: NodeJS.ErrnoException) => {
-      if (answered) return;
-      // EPIPE / ECONNRESET while the rest of a refused body is still being written: wait for the response.
-      if (e.code === 'EPIPE' || e.code === 'ECONNRESET') return;
-      reject(e);
-    });
-    if (opts.body !== undefined) {
-      const body = typeof opts.body === 'string' ? Buffer.from(opts.body) : opts.body;
-      if (opts.chunked) {
-        for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.subarray(i, i + 64 * 1024));
-      } else req.write(body);
-    }
-    req.end();
-  });
-}
-
-interface ParsedFault {
-  faultcode: string;
-  faultstring: string;
-  /** `{ns}local` of the single detail child, or null without a detail element. */
-  detailRoot: string | null;
-  codes: number[];
-  errorCodes: string[];
-  details: string[];
-  detailTrackingId: string | null;
-  headerTrackingId: string;
-}
 
 const find = (el: XElement | undefined, ns: string, local: string): XElement | undefined =>
   el?.children.find((c) => c.ns === ns && c.local === local);
-
-/** faultcode is a QName: it is read through the document's own prefix declarations (see golden.test.ts). */
-function parseFault(xml: string): ParsedFault {
-  const withQName = xml.replace(
-    /(<faultcode>)\s*([\w.-]+:[\w.-]+)\s*(<\/faultcode>)/,
-    (_m, open: string, qname: string, close: string) => `${open}<${qname}/>${close}`,
-  );
-  const env = readXml(withQName);
-  expect([env.ns, env.local], 'a SOAP 1.1 Envelope').to.deep.equal([SOAP11, 'Envelope']);
-  const headerTrackingId = find(find(env, SOAP11, 'Header'), BILLING, 'TrackingId')?.text ?? '';
-  const fault = find(find(env, SOAP11, 'Body'), SOAP11, 'Fault');
-  expect(fault, 'a SOAP Fault in the Body').to.not.equal(undefined);
-  const codeEl = find(fault, '', 'faultcode')?.children[0];
-  const detail = find(fault, '', 'detail');
-  const root = detail?.children[0];
-  if (detail) expect(detail.children, 'exactly one element in detail').to.have.length(1);
-  const errors: XElement[] = [];
-  if (root?.ns === ADAPI && root.local === 'AdApiFaultDetail')
-    errors.push(...(find(root, ADAPI, 'Errors')?.children ?? []));
-  if (root?.ns === BILLING && root.local === 'ApiFault')
-    errors.push(...(find(root, EXCEPTION, 'OperationErrors')?.children ?? []));
-  const text = (e: XElement, local: string): string | undefined => e.children.find((c) => c.local === local)?.text;
-  return {
-    faultcode: codeEl ? `{${codeEl.ns}}${codeEl.local}` : '',
-    faultstring: find(fault, '', 'faultstring')?.text ?? '',
-    detailRoot: root ? `{${root.ns}}${root.local}` : null,
-    codes: errors.map((e) => Number(text(e, 'Code'))),
-    errorCodes: errors.map((e) => text(e, 'ErrorCode') ?? ''),
-    details: errors.map((e) => text(e, 'Details') ?? text(e, 'Detail') ?? ''),
-    detailTrackingId: root ? (find(root, ADAPI, 'TrackingId')?.text ?? null) : null,
-    headerTrackingId,
-  };
-}
 
 /** The JSON log lines that mention `id`. */
 function logLinesWith(t: TestApp, id: string): Record<string, unknown>[] {
@@ -130,7 +54,7 @@ interface Want {
 
 describe('hostile and broken input gets the contract’s fault, and the service keeps serving', function () {
   this.timeout(60000);
-  let t: TestApp;
+  const t = useTestApp();
   let w: World;
   let creds: Credentials;
   let codes: string[];
@@ -149,19 +73,13 @@ describe('hostile and broken input gets the contract’s fault, and the service 
     `<s:Header><b:AuthenticationToken>${creds.authenticationToken}</b:AuthenticationToken>` +
     `<b:DeveloperToken>${creds.developerToken}</b:DeveloperToken></s:Header>`;
 
-  /** Asserts a SOAP 1.1 fault as the contract shapes it, with one TrackingId everywhere; returns it parsed. */
-  function expectFault(res: { status: number; contentType: string; body: string }, want: Want): ParsedFault {
-    expect(res.status, res.body).to.equal(500);
-    expect(res.contentType).to.equal(XML_TYPE);
-    const f = parseFault(res.body);
-    expect(f.faultcode, res.body).to.equal(`{${SOAP11}}${want.faultcode}`);
-    expect(f.faultstring.trim(), 'a human faultstring').to.not.equal('');
-    expect(f.headerTrackingId, 'TrackingId header').to.match(GUID);
-    if (want.detail === null) {
-      expect(f.detailRoot, 'no detail for an envelope-level fault').to.equal(null);
-    } else {
-      expect(f.detailRoot).to.equal(want.detail === 'ApiFault' ? `{${BILLING}}ApiFault` : `{${ADAPI}}AdApiFaultDetail`);
-      expect(f.detailTrackingId, 'detail TrackingId = header TrackingId').to.equal(f.headerTrackingId);
+  /**
+   * Asserts a SOAP 1.1 fault as the contract shapes it (test/support/soap.ts), with one TrackingId everywhere, every
+   * error of the detail of `want.code`, and one log line for the request; returns it read.
+   */
+  function expectFault(res: Answer, want: Want): Fault {
+    const f = expectSoapFault(res, { faultcode: want.faultcode, detail: want.detail });
+    if (want.detail !== null) {
       expect(f.codes).to.have.length.greaterThan(0);
       if (want.code !== undefined) for (const c of f.codes) expect(c, res.body).to.equal(want.code);
     }
@@ -190,14 +108,12 @@ describe('hostile and broken input gets the contract’s fault, and the service 
   }
 
   before(async () => {
-    t = await startTestApp();
     w = await makeWorld(t);
     creds = w.user;
     secrets.push(w.user.authenticationToken, w.user.developerToken);
     await makeCouponClass(t, w.customerId, { name: 'Spring' });
     codes = await mint(t, w.customerId, 'Spring', 2);
   });
-  after(async () => t.close());
 
   describe('documents that are not well-formed XML', () => {
     it('malformed XML is an s:Client ApiFault with code 100', async () => {

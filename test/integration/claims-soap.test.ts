@@ -6,9 +6,9 @@ import { expect } from 'chai';
 import { emptyAccountState, replay } from '../../src/rules/index.ts';
 import { toEngineEvent, type DbEventRow } from '../../src/repositories/offers.ts';
 import { callNodeSoap, callPhp, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
-import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
 import { argv, runBilling } from '../support/cli.ts';
-import { advanceClock, setClock, startEachTestAt } from '../support/clock.ts';
+import { advanceClock, setClock } from '../support/clock.ts';
 import {
   customerIdPredicate,
   customerIdPredicateXml,
@@ -53,15 +53,9 @@ const claimedDates = (r: Rec): [string, string][] =>
 
 describe('Claims: feature-adoption coupons over SOAP', function () {
   this.timeout(180_000);
-  let t: TestApp;
   let featureNo = 100;
-
-  before(async () => {
-    t = await startTestApp({ testClock: true, outboxWorker: false });
-  });
-  after(async () => t.close());
-  // The test clock only moves forward; each test starts a new one at NOW.
-  startEachTestAt(() => t, NOW);
+  // Each test starts on a new test clock at NOW (the clock only moves forward).
+  const t = useTestApp({ testClock: true, outboxWorker: false }, { eachTestAt: NOW });
 
   /** A world (customer, USD account with a payment method, SuperAdmin) and a class of a feature no other test uses. */
   async function featureWorld(

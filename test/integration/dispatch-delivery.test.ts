@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { createLogger } from '../../src/log.ts';
-import { claimDue } from '../../src/mail/outbox-store.ts';
+import { claimDue } from '../../src/repositories/outbox.ts';
 import { smtpTransport } from '../../src/mail/transport.ts';
 import { startOutboxWorker, type OutboxWorker, type OutboxWorkerDeps } from '../../src/mail/worker.ts';
 import { openDatabase } from '../../src/repositories/db.ts';

@@ -3,11 +3,10 @@
 // handling of GetAccountMonthlySpend, the fields of CouponInfoData, and requests without a required element.
 import { expect } from 'chai';
 import { callNodeSoap, callZeep, type ClientOutcome } from '../support/clients.ts';
-import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
-import { resetClock, setClock, startEachTestAt } from '../support/clock.ts';
+import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
+import { resetClock, setClock } from '../support/clock.ts';
 import { makeCouponClass, makeWorld, makeWorldWithCoupons, mint, type World } from '../support/factories.ts';
-import { expectFault as expectRawFault } from '../support/hostile.ts';
-import { expectClientFault, headersOf, resultOf, type Rec } from '../support/soap.ts';
+import { expectClientFault, headersOf, resultOf, type Rec, expectFault as expectRawFault } from '../support/soap.ts';
 
 const NOW = '2030-01-20T12:00:00.000Z';
 
@@ -15,14 +14,8 @@ const iso = (v: unknown): string | null => (v === null || v === undefined ? null
 
 describe('documented rules of the operations, as a client sees them', function () {
   this.timeout(120000);
-  let t: TestApp;
-
-  before(async () => {
-    t = await startTestApp({ testClock: true });
-  });
-  after(async () => t.close());
-  // The test clock only moves forward; each test starts a new one at NOW.
-  startEachTestAt(() => t, NOW);
+  // Each test starts on a new test clock at NOW (the clock only moves forward).
+  const t = useTestApp({ testClock: true }, { eachTestAt: NOW });
 
   const spend = (account: string, amount: string, at: string): Promise<unknown> =>
     t.admin('/admin/spend', { account, amount, at });

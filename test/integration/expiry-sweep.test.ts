@@ -3,19 +3,14 @@
 import { expect } from 'chai';
 import { sweepExpiries } from '../../src/services/expiry-sweep.ts';
 import { callZeep } from '../support/clients.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { advanceClock } from '../support/clock.ts';
 import { makeCouponClass, makeWorld, mint } from '../support/factories.ts';
 import { headersOf } from '../support/soap.ts';
 
 describe('expiry sweep', function () {
   this.timeout(60000);
-  let t: TestApp;
-
-  before(async () => {
-    t = await startTestApp({ testClock: true, expirySweepMs: 0 });
-  });
-  after(async () => t.close());
+  const t = useTestApp({ testClock: true, expirySweepMs: 0 });
 
   it('records the expiry, the forfeiture and the next offer activation once, at the expiry instant', async () => {
     const w = await makeWorld(t);

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import type { Principal } from '../../src/services/auth.ts';
 import { searchCouponsQuery, type SearchCouponsInput } from '../../src/services/search-coupons.ts';
-import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
 import { makeCouponClass, makeWorld, type World } from '../support/factories.ts';
 
 /** 200,000 coupons on PostgreSQL; PGlite inserts about 10,000 a second, so it gets half of that. */
@@ -63,12 +63,11 @@ const className = (i: number): string => `Bulk ${String(i).padStart(2, '0')}`;
 
 describe(`SearchCoupons over ${COUPONS.toLocaleString('en-US')} coupons of one customer stays on indexes`, function () {
   this.timeout(600_000);
-  let t: TestApp;
+  const t = useTestApp();
   let w: World;
   let principal: Principal;
 
   before(async () => {
-    t = await startTestApp();
     w = await makeWorld(t);
     principal = { userId: w.user.id, customerId: w.customerId, role: 'SuperAdmin' };
     for (let i = 0; i < CLASSES; i++)
@@ -87,7 +86,6 @@ describe(`SearchCoupons over ${COUPONS.toLocaleString('en-US')} coupons of one c
     );
     await t.db.knex.raw('ANALYZE');
   });
-  after(async () => t?.close());
 
   const cases: readonly (readonly [string, Partial<SearchCouponsInput>])[] = [
     [

@@ -11,9 +11,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { readXml, type XElement } from '../../src/soap/xml-reader.ts';
-import { postSoap, startTestApp, type TestApp } from '../support/app.ts';
+import { postSoap, useTestApp, type TestApp } from '../support/app.ts';
 import { claimFeatureAdoptionCoupons } from '../../src/services/claim-coupons.ts';
-import { makeAccount, makeCouponClass, makeUser, makeWorld, mint } from '../support/factories.ts';
+import { addInsertionOrder, updateInsertionOrder } from '../../src/services/insertion-orders.ts';
+import {
+  makeAccount,
+  makeCouponClass,
+  makeCustomer,
+  makeUser,
+  makeWorld,
+  mint,
+  SPRING_CLASS,
+} from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
 import { closeBillingMonths } from '../../src/services/billing-close.ts';
 import { renderInvoiceXml } from '../../src/services/invoice-xml.ts';
@@ -112,6 +121,21 @@ async function groupVars(t: TestApp): Promise<Vars> {
   };
 }
 
+/** A customer with an invoice-billed USD account and a SuperAdmin user. */
+async function invoiceVars(t: TestApp): Promise<Vars> {
+  const customerId = await makeCustomer(t);
+  const account = await makeAccount(t, customerId, { invoice: true });
+  const user = await makeUser(t, customerId);
+  return {
+    AuthenticationToken: user.authenticationToken,
+    DeveloperToken: user.developerToken,
+    UserId: user.id,
+    CustomerId: customerId,
+    AccountId: account.id,
+    AccountNumber: account.number,
+  };
+}
+
 /**
  * One world for both document cases (month closes are global): a USD account that spent 12.34 on 2025-01-10 and
  * the document the January 2025 close issued for it; Data is that document's XML invoice in base64.
@@ -138,22 +162,53 @@ function documentVars(t: TestApp): Promise<Vars> {
   return documentWorld;
 }
 
+/**
+ * invoiceVars with an order added at 2026-03-01T12:00:00Z (Q1 2099, 2099-01-01 to 2099-01-31, 1000.5 USD, threshold
+ * 75, PO-2099, 'Launch budget') and a change requested at 12:30 (EndDate 2099-02-28, SpendCapAmount 2000).
+ */
+async function insertionOrderVars(t: TestApp): Promise<Vars> {
+  const v = await invoiceVars(t);
+  const principal = { userId: v.UserId!, customerId: v.CustomerId!, role: 'SuperAdmin' as const };
+  const { id } = await addInsertionOrder(
+    t.db.knex,
+    principal,
+    {
+      accountId: v.AccountId!,
+      name: 'Q1 2099',
+      comment: 'Launch budget',
+      purchaseOrder: 'PO-2099',
+      startDate: new Date('2099-01-01T00:00:00Z'),
+      endDate: new Date('2099-01-31T00:00:00Z'),
+      spendCapAmount: '1000.5',
+      notificationThreshold: '75',
+    },
+    new Date('2026-03-01T12:00:00Z'),
+  );
+  await updateInsertionOrder(
+    t.db.knex,
+    principal,
+    { id, pendingChanges: { endDate: new Date('2099-02-28T00:00:00Z'), spendCapAmount: '2000' } },
+    new Date('2026-03-01T12:30:00Z'),
+  );
+  return { ...v, InsertionOrderId: id };
+}
+
 const CASES: Record<string, GoldenCase> = {
+  AddInsertionOrder__approved_order: { soapAction: '"AddInsertionOrder"', arrange: invoiceVars },
+  AddInsertionOrder__status_given: { soapAction: '"AddInsertionOrder"', arrange: invoiceVars },
+  UpdateInsertionOrder__approve_changes: { soapAction: '"UpdateInsertionOrder"', arrange: insertionOrderVars },
+  UpdateInsertionOrder__only_status_of_approved_order: {
+    soapAction: '"UpdateInsertionOrder"',
+    arrange: insertionOrderVars,
+  },
+  SearchInsertionOrders__one_order: { soapAction: '"SearchInsertionOrders"', arrange: insertionOrderVars },
+  SearchInsertionOrders__missing_account_id: { soapAction: '"SearchInsertionOrders"', arrange: invoiceVars },
   SearchCoupons__two_coupons: {
     soapAction: '"SearchCoupons"',
     async arrange(t) {
       const v = await userVars(t);
-      // Fixed dates, so that the answer does not depend on when the test runs.
-      await makeCouponClass(t, v.CustomerId!, {
-        name: 'Spring',
-        type: 'Retention',
-        amount: '50',
-        currency: 'USD',
-        activeDays: 30,
-        start: '2020-01-01T00:00:00Z',
-        end: '2099-01-01T00:00:00Z',
-        expires: '2099-06-01T00:00:00Z',
-      });
+      // SPRING_CLASS has fixed dates, so the answer does not depend on when the test runs.
+      await makeCouponClass(t, v.CustomerId!, SPRING_CLASS);
       const [c1, c2] = await mint(t, v.CustomerId!, 'Spring', 2);
       return { ...v, CouponCode1: c1!, CouponCode2: c2! };
     },
@@ -270,12 +325,7 @@ const caseDirs = readdirSync(FIXTURES, { withFileTypes: true })
 
 describe('golden wire tests: requests from test/fixtures/soap get exactly the hand-written responses', function () {
   this.timeout(60000);
-  let t: TestApp;
-
-  before(async () => {
-    t = await startTestApp();
-  });
-  after(async () => t.close());
+  const t = useTestApp();
 
   it('every fixture folder has a case here and every case has a fixture folder', () => {
     expect(caseDirs).to.deep.equal(Object.keys(CASES).sort());

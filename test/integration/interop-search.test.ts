@@ -2,7 +2,7 @@
 // SearchCoupons on a running service and read typed Coupon objects and typed faults.
 import { expect } from 'chai';
 import { callNodeSoap, callPhp, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { customerIdPredicate, makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
 
 type Caller = (endpoint: string, op: string, headers: SoapHeaders, body?: unknown) => Promise<ClientOutcome>;
@@ -19,13 +19,12 @@ const iso = (v: unknown): string => new Date(v as string).toISOString();
 
 describe('SOAP clients built from the official WSDL read SearchCoupons and its faults', function () {
   this.timeout(60000);
-  let t: TestApp;
+  const t = useTestApp();
   let w: World;
   let headers: SoapHeaders;
   let codes: string[];
 
   before(async () => {
-    t = await startTestApp();
     w = await makeWorld(t);
     headers = {
       AuthenticationToken: w.user.authenticationToken,
@@ -36,7 +35,6 @@ describe('SOAP clients built from the official WSDL read SearchCoupons and its f
     await makeCouponClass(t, w.customerId, { name: 'Spring', percentOff: '12.5', threshold: '25.50' });
     codes = await mint(t, w.customerId, 'Spring', 2);
   });
-  after(async () => t.close());
 
   for (const [name, call] of CLIENTS) {
     it(`${name} gets typed coupons with every field, nil fields included`, async () => {

@@ -3,9 +3,9 @@
 // `billing` CLI for spend, payment methods, revocation and the test clock.
 import { expect } from 'chai';
 import { callNodeSoap, callZeep, type ClientOutcome } from '../support/clients.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { billingOk } from '../support/cli.ts';
-import { clockNow, setClock, startEachTestAt } from '../support/clock.ts';
+import { clockNow, setClock } from '../support/clock.ts';
 import {
   customerIdPredicate,
   makeAccount,
@@ -48,14 +48,8 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 describe('the life of a redeemed coupon, as users and operators see it', function () {
   this.timeout(300000);
-  let t: TestApp;
-
-  before(async () => {
-    t = await startTestApp({ testClock: true });
-  });
-  after(async () => t.close());
-  // The test clock only moves forward; each test starts a new one at NOW.
-  startEachTestAt(() => t, NOW);
+  // Each test starts on a new test clock at NOW (the clock only moves forward).
+  const t = useTestApp({ testClock: true }, { eachTestAt: NOW });
 
   const offersOf = (accountId: string): Promise<OfferLine[]> =>
     billingOk<OfferLine[]>(t, ['offers', '--account', accountId]);

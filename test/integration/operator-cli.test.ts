@@ -3,7 +3,7 @@
 // operator API's bearer-key check.
 import { expect } from 'chai';
 import { CODE_ALPHABET, CODE_LENGTH } from '../../src/services/coupon-codes.ts';
-import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
 import { argv, billingFails, billingJson } from '../support/cli.ts';
 import { searchPredicatesXml } from '../support/factories.ts';
 
@@ -11,18 +11,13 @@ type Json = Record<string, unknown>;
 
 describe('the billing CLI', function () {
   this.timeout(60000);
-  let t: TestApp;
+  const t = useTestApp();
 
   // Arrange through the operator API (the CLI's server side); only the command under test runs the CLI.
   const newCustomer = async (name = 'Contoso'): Promise<string> =>
     (await t.admin<{ id: string }>('/admin/customers', { name })).id;
   const newClass = (customer: string, name: string): Promise<unknown> =>
     t.admin('/admin/classes', { customer, name, type: 'Retention', amount: '5', currency: 'USD' });
-
-  before(async () => {
-    t = await startTestApp();
-  });
-  after(async () => t?.close());
 
   describe('commands print one JSON document with the documented keys', () => {
     it('customer create --name prints {"id"} of the new customer', async () => {
@@ -269,11 +264,7 @@ describe('the billing CLI', function () {
 
 describe('the operator API', function () {
   this.timeout(30000);
-  let t: TestApp;
-  before(async () => {
-    t = await startTestApp();
-  });
-  after(async () => t?.close());
+  const t = useTestApp();
 
   const post = (authorization: string | null): Promise<Response> =>
     fetch(`${t.baseUrl}/admin/customers`, {

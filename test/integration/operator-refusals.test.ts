@@ -2,17 +2,13 @@
 // currency's decimals, a test clock that only moves forward by calendar months and years. Every refusal is an HTTP
 // 400 with a JSON error naming the field (never a 500) and changes nothing; the CLI exits non-zero with the message.
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { runBilling } from '../support/cli.ts';
 import { makeAccount, makeCustomer } from '../support/factories.ts';
 
 describe('the operator interface refuses what it cannot mean', function () {
   this.timeout(180000);
-  let t: TestApp;
-  before(async () => {
-    t = await startTestApp({ testClock: true });
-  });
-  after(async () => t?.close());
+  const t = useTestApp({ testClock: true });
 
   async function raw(method: string, route: string, body?: unknown): Promise<{ status: number; error: string }> {
     const res = await fetch(`${t.baseUrl}${route}`, {

@@ -7,15 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import {
-  freshDatabase,
-  postSoap,
-  SERVICE_PATH,
-  soapRequest,
-  startTestApp,
-  type TestApp,
-  type TestDatabase,
-} from '../support/app.ts';
+import { freshDatabase, postSoap, SERVICE_PATH, soapRequest, useTestApp, type TestDatabase } from '../support/app.ts';
 import { customerIdPredicateXml, makeWorldWithCoupons, type World } from '../support/factories.ts';
 import { repoRoot } from '../support/official-wsdl.ts';
 
@@ -25,14 +17,12 @@ const trackingIdOf = (body: string): string => /TrackingId[^>]*>([0-9a-f-]{36})<
 
 describe('operating the service', function () {
   this.timeout(30000);
-  let t: TestApp;
+  const t = useTestApp();
   let w: World;
 
   before(async () => {
-    t = await startTestApp();
     ({ w } = await makeWorldWithCoupons(t, 2));
   });
-  after(async () => t?.close());
 
   it('GET /health answers 200', async () => {
     const res = await fetch(`${t.baseUrl}/health`);

@@ -2,8 +2,8 @@
 // every check of SPEC §4 with its code, in the stated order, against a service with the test clock.
 import { expect } from 'chai';
 import { callNodeSoap, callZeep, type ClientOutcome } from '../support/clients.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
-import { advanceClock, clockNow, setClock, startEachTestAt } from '../support/clock.ts';
+import { useTestApp } from '../support/app.ts';
+import { advanceClock, clockNow, setClock } from '../support/clock.ts';
 import {
   customerIdPredicate,
   customerOfUser,
@@ -27,14 +27,8 @@ const iso = (v: unknown): string => new Date(v as string).toISOString();
 
 describe('RedeemCoupon checks a coupon and an account in the order of the specification', function () {
   this.timeout(120000);
-  let t: TestApp;
-
-  before(async () => {
-    t = await startTestApp({ testClock: true });
-  });
-  after(async () => t.close());
-  // The test clock only moves forward; each test starts a new one at NOW.
-  startEachTestAt(() => t, NOW);
+  // Each test starts on a new test clock at NOW (the clock only moves forward).
+  const t = useTestApp({ testClock: true }, { eachTestAt: NOW });
 
   function redeem(
     user: { authenticationToken: string; developerToken: string },

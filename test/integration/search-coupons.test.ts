@@ -11,7 +11,7 @@
 // test writes its own); the tests of the rule itself send raw bodies.
 import { expect } from 'chai';
 import type * as soap from 'soap';
-import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
 import { callNodeSoap, makeNodeSoapClient, type ClientOutcome } from '../support/clients.ts';
 import { makeAccount, makeCouponClass, makeCustomer, makeUser, mint } from '../support/factories.ts';
 
@@ -51,7 +51,7 @@ const asList = (v: unknown): Rec[] => (Array.isArray(v) ? (v as Rec[]) : v ? [v 
 
 describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', function () {
   this.timeout(60000);
-  let t: TestApp;
+  const t = useTestApp();
   let client: soap.Client;
   const code = {} as Record<Label, string>;
   const contoso = { id: '', accounts: [] as string[], user: {} as User };
@@ -98,7 +98,6 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
   }
 
   before(async () => {
-    t = await startTestApp();
     client = await makeNodeSoapClient(t.endpoint);
 
     contoso.id = await makeCustomer(t, 'Contoso');
@@ -149,7 +148,6 @@ describe('SearchCoupons: the coupons a user sees, filtered, ordered and paged', 
       paging.mintOrder.push(...minted);
     }
   });
-  after(async () => t?.close());
 
   describe('who sees what', () => {
     it('a user sees every coupon of its own customer, in mint order, and none of another customer’s', async () => {

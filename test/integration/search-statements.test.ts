@@ -4,7 +4,7 @@
 // On PGlite (no named statements) the same searches run and the same bound holds trivially.
 import { expect } from 'chai';
 import { MAX_NAMED_PER_CONNECTION } from '../../src/repositories/prepared.ts';
-import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
 import { makeCouponClass, makeWorld, mint, type World } from '../support/factories.ts';
 
 const SEARCHES = 3000;
@@ -19,18 +19,16 @@ interface PgClient {
 
 describe('SearchCoupons keeps the prepared statements of PostgreSQL bounded', function () {
   this.timeout(600_000);
-  let t: TestApp;
+  const t = useTestApp();
   let w: World;
   let codes: string[];
 
   before(async () => {
-    t = await startTestApp();
     w = await makeWorld(t);
     await makeCouponClass(t, w.customerId, { name: 'Spring' });
     await makeCouponClass(t, w.customerId, { name: 'Summer', start: '2021-06-01T00:00:00Z' });
     codes = [...(await mint(t, w.customerId, 'Spring', 30)), ...(await mint(t, w.customerId, 'Summer', 30))];
   });
-  after(async () => t?.close());
 
   /** The i-th search: its page, size, ordering, list lengths and values all vary with i. */
   function nth(i: number): string {

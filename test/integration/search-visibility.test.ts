@@ -1,7 +1,7 @@
 // Who sees a coupon redeemed across customers, and when its RedemptionInfo is shown (SPEC §4 SearchCoupons).
 import { expect } from 'chai';
 import { callZeep, type SoapHeaders } from '../support/clients.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import {
   customerIdPredicate,
   customerOfUser,
@@ -15,11 +15,7 @@ import { headersOf, type Rec } from '../support/soap.ts';
 
 describe('SearchCoupons across customers', function () {
   this.timeout(120000);
-  let t: TestApp;
-  before(async () => {
-    t = await startTestApp();
-  });
-  after(async () => t.close());
+  const t = useTestApp();
 
   async function search(h: SoapHeaders, user: { id: string }): Promise<Rec[]> {
     const customer = await customerOfUser(t, user);

@@ -2,18 +2,14 @@
 // and an invalid item refuses the whole batch.
 import { expect } from 'chai';
 import { callZeep } from '../support/clients.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { advanceClock } from '../support/clock.ts';
 import { makeAccount, makeCouponClass, makeCustomer, makeUser, mint } from '../support/factories.ts';
 import { headersOf } from '../support/soap.ts';
 
 describe('spend batches', function () {
   this.timeout(120000);
-  let t: TestApp;
-  before(async () => {
-    t = await startTestApp({ testClock: true });
-  });
-  after(async () => t.close());
+  const t = useTestApp({ testClock: true });
 
   async function accountWithOffers(customer: string, user: { authenticationToken: string; developerToken: string }) {
     const account = await makeAccount(t, customer);

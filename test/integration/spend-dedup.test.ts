@@ -2,7 +2,7 @@
 // accepted, records nothing (no event, no ledger entry, no replay) and is reported as a duplicate of the original,
 // through the admin API (single and batch), the CLI, truly parallel requests and two service instances.
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { billingOk } from '../support/cli.ts';
 import { makeAccount, makeCustomer } from '../support/factories.ts';
 import { startTwoInstances, type TwoInstances } from '../support/instances.ts';
@@ -20,11 +20,7 @@ interface BatchOutcome {
 
 describe('spend with a transaction id is recorded once, however often it is sent', function () {
   this.timeout(180000);
-  let t: TestApp;
-  before(async () => {
-    t = await startTestApp();
-  });
-  after(async () => t?.close());
+  const t = useTestApp();
 
   const count = async (table: string, accountId: string): Promise<number> =>
     Number(((await t.db.knex(table).where({ account_id: accountId }).count({ n: '*' })) as { n: string }[])[0]!.n);

@@ -4,7 +4,7 @@
 // and dates in every field, and each answer carries the expected code and nothing of A's accounts: no account id, no
 // account number, no redemption or claim date, no spend, no email.
 import { expect } from 'chai';
-import { postSoap, soapRequest, startTestApp, type TestApp } from '../support/app.ts';
+import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
 import { makeAccount, makeCouponClass, makeCustomer, makeUser, mint } from '../support/factories.ts';
 
 type User = { id: string; authenticationToken: string; developerToken: string };
@@ -20,7 +20,7 @@ const pred = (field: string, op: string, value: string): string =>
 
 describe('tenant isolation: another customer’s user learns nothing about a customer’s accounts', function () {
   this.timeout(180000);
-  let t: TestApp;
+  const t = useTestApp();
   const a = {
     id: '',
     user: {} as User,
@@ -61,7 +61,6 @@ describe('tenant isolation: another customer’s user learns nothing about a cus
     );
 
   before(async () => {
-    t = await startTestApp();
     // Arrange only: account ids that cannot be mistaken for any other number in an answer.
     await t.db.knex.raw(`SELECT setval(pg_get_serial_sequence('accounts', 'id'), 7700000)`);
     a.id = await makeCustomer(t, 'Alpha Corp');
@@ -128,7 +127,6 @@ describe('tenant isolation: another customer’s user learns nothing about a cus
               .replace(/\.(\d*?)0*Z$/, '.$1Z'),
           );
   });
-  after(async () => t?.close());
 
   describe('SearchCoupons', () => {
     it('B sees its own coupons and A’s coupons its account redeemed or claimed, with no RedemptionInfo or ClaimInfo of A’s accounts', async () => {
@@ -385,12 +383,26 @@ describe('tenant isolation: another customer’s user learns nothing about a cus
       expectNothingOfA(foreignAccount);
     });
 
-    for (const op of ['AddInsertionOrder', 'UpdateInsertionOrder', 'SearchInsertionOrders'])
-      it(`${op} answers 204 and nothing else`, async () => {
-        const res = await call(op, '');
-
-        expectApiFault(res, 204);
+    it('insertion orders: A’s invoice account → 106 on add and search; A’s order → 5104 on update', async () => {
+      const invoice = await makeAccount(t, a.id, { invoice: true });
+      const io = (acc: string, extra = ''): string =>
+        `<b:InsertionOrder><e:AccountId>${acc}</e:AccountId><e:EndDate>2099-02-01T00:00:00Z</e:EndDate>${extra}` +
+        `<e:SpendCapAmount>100</e:SpendCapAmount><e:StartDate>2099-01-01T00:00:00Z</e:StartDate></b:InsertionOrder>`;
+      const added = await ok('AddInsertionOrder', io(invoice.id));
+      const orderId = /InsertionOrderId>(\d+)</.exec(added)![1]!;
+      const answers = [
+        await call('AddInsertionOrder', io(invoice.id)),
+        await call('SearchInsertionOrders', `<b:Predicates>${pred('AccountId', 'Equals', invoice.id)}</b:Predicates>`),
+        await call(
+          'UpdateInsertionOrder',
+          io(invoice.id, `<e:Id>${orderId}</e:Id>`).replace(/<e:AccountId>\d+/, '<e:AccountId>0'),
+        ),
+      ];
+      expect(answers.map((r) => codesOf(r.body))).to.deep.equal([[106], [106], [5104]]);
+      for (const res of answers) {
         expectNothingOfA(res);
-      });
+        expect(res.body).to.not.include(invoice.number);
+      }
+    });
   });
 });

@@ -7,6 +7,7 @@
 // 1,000,000 coupons. Plan shapes and row counts only, never times.
 import { expect } from 'chai';
 import {
+  availableCouponOf,
   captureOperations,
   explainAll,
   loadVolume,
@@ -19,7 +20,7 @@ import {
   type PlanTarget,
   type SmallCustomer,
 } from '../../scripts/tenant-plans.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 
 /**
  * PostgreSQL loads 200,000 coupons of 200 customers in about 20 s here. PGlite (in-process, slower) gets half the
@@ -31,7 +32,7 @@ const CUSTOMERS = process.env.DATABASE_URL ? 200 : 1000;
 
 describe(`Customer B's statements stay on B's own rows beside ${COUPONS.toLocaleString('en-US')} coupons of ${CUSTOMERS} customers`, function () {
   this.timeout(600_000);
-  let t: TestApp;
+  const t = useTestApp({ outboxWorker: false, expirySweepMs: 0 });
   let b: SmallCustomer;
   let ownRows: number;
   let bigCustomerCoupons: number;
@@ -40,17 +41,10 @@ describe(`Customer B's statements stay on B's own rows beside ${COUPONS.toLocale
   let plans: PlanSummary[];
 
   before(async () => {
-    t = await startTestApp({ outboxWorker: false, expirySweepMs: 0 });
     const target: PlanTarget = { knex: t.db.knex, endpoint: t.endpoint, admin: (path, body) => t.admin(path, body) };
     b = await makeSmallCustomer(target, Math.round((COUPONS * 0.7) / CUSTOMERS));
     const volume = await loadVolume(t.db.knex, COUPONS, CUSTOMERS);
-    const foreign = (await t.db
-      .knex('coupons')
-      .where({ owner_customer_id: volume.bigCustomerId })
-      .whereNull('redeemed_account_id')
-      .whereNull('claimed_account_id')
-      .whereNull('send_to_email')
-      .first('code')) as { code: string };
+    const foreign = await availableCouponOf(t.db.knex, volume.bigCustomerId);
     bigCustomerCoupons = Number(
       (
         (await t.db.knex('coupons').where({ owner_customer_id: volume.bigCustomerId }).count('* as n')) as {
@@ -58,13 +52,12 @@ describe(`Customer B's statements stay on B's own rows beside ${COUPONS.toLocale
         }[]
       )[0]!.n,
     );
-    const captured = await captureOperations(target, b, foreign.code);
+    const captured = await captureOperations(target, b, foreign);
     failures = captured.failures;
     labels = new Set(captured.queries.map((q) => q.operation));
     plans = await explainAll(t.db.knex, captured.queries);
     ownRows = await ownRowsOf(t.db.knex, b);
   });
-  after(async () => t?.close());
 
   const offenders = (bad: readonly PlanSummary[]): string =>
     bad.map((s) => `${summaryLine(s)}\n${showPlan(s.plan, 2)}`).join('\n\n');

@@ -5,6 +5,7 @@ import knexFactory from 'knex';
 import { startApp, type App } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { openDatabase, type Database, type DatabaseOptions } from '../../src/repositories/db.ts';
+import { resetClock } from './clock.ts';
 
 export const SERVICE_PATH = '/Api/Billing/v13/CustomerBillingService.svc';
 
@@ -134,4 +135,38 @@ export function soapRequest(operation: string, inner: string, creds: Credentials
     `xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><s:Header>${h}${extraHeaders}</s:Header><s:Body>` +
     `<b:${operation}Request>${inner}</b:${operation}Request></s:Body></s:Envelope>`
   );
+}
+
+/**
+ * The suite's service: starts it (with `overrides`) before the suite's first test and closes it, dropping its
+ * database, after the last; with `eachTestAt`, every test starts on a new test clock at that instant (the clock
+ * only moves forward). Returns the service as a TestApp whose members read the running one, so it is used like
+ * the value of startTestApp inside hooks and tests.
+ */
+export function useTestApp(overrides: Partial<Config> = {}, opts: { readonly eachTestAt?: string } = {}): TestApp {
+  let current: TestApp | undefined;
+  const live = (): TestApp => {
+    if (!current) throw new Error('the suite service runs only inside its hooks and tests');
+    return current;
+  };
+  before(async () => {
+    current = await startTestApp(overrides);
+  });
+  after(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const at = opts.eachTestAt;
+  if (at !== undefined)
+    beforeEach(async () => {
+      await resetClock(live(), at);
+    });
+  const view = {
+    admin: <T = Record<string, unknown>>(path: string, body?: unknown, method?: string): Promise<T> =>
+      live().admin<T>(path, body, method),
+    close: () => live().close(),
+  } as TestApp;
+  for (const key of ['app', 'db', 'databaseUrl', 'baseUrl', 'endpoint', 'adminKey', 'logs'] as const)
+    Object.defineProperty(view, key, { get: () => live()[key], enumerable: true });
+  return view;
 }

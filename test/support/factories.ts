@@ -1,6 +1,9 @@
 // Test data through the operator API, with overridable defaults (STYLE 10).
 import type { TestApp } from './app.ts';
 
+/** Whatever calls the operator API: a TestApp, or a script's own target (scripts/tenant-plans.ts). */
+export type Operator = Pick<TestApp, 'admin'>;
+
 export interface World {
   customerId: string;
   accountId: string;
@@ -8,12 +11,12 @@ export interface World {
   user: { id: string; authenticationToken: string; developerToken: string };
 }
 
-export async function makeCustomer(t: TestApp, name = 'Contoso'): Promise<string> {
+export async function makeCustomer(t: Operator, name = 'Contoso'): Promise<string> {
   return (await t.admin<{ id: string }>('/admin/customers', { name })).id;
 }
 
 export async function makeAccount(
-  t: TestApp,
+  t: Operator,
   customer: string,
   overrides: Record<string, unknown> = {},
 ): Promise<{ id: string; number: string }> {
@@ -21,33 +24,34 @@ export async function makeAccount(
 }
 
 export async function makeUser(
-  t: TestApp,
+  t: Operator,
   customer: string,
   overrides: Record<string, unknown> = {},
 ): Promise<{ id: string; authenticationToken: string; developerToken: string }> {
   return t.admin('/admin/users', { customer, role: 'SuperAdmin', ...overrides });
 }
 
+/** makeCouponClass's default: Retention, 50 USD for 30 days, open from 2020 to 2099 (fixed dates, not today's). */
+export const SPRING_CLASS = {
+  name: 'Spring',
+  type: 'Retention',
+  amount: '50',
+  currency: 'USD',
+  activeDays: 30,
+  start: '2020-01-01T00:00:00Z',
+  end: '2099-01-01T00:00:00Z',
+  expires: '2099-06-01T00:00:00Z',
+} as const;
+
 export async function makeCouponClass(
-  t: TestApp,
+  t: Operator,
   customer: string,
   overrides: Record<string, unknown> = {},
 ): Promise<{ id: string; name: string }> {
-  return t.admin('/admin/classes', {
-    customer,
-    name: 'Spring',
-    type: 'Retention',
-    amount: '50',
-    currency: 'USD',
-    activeDays: 30,
-    start: '2020-01-01T00:00:00Z',
-    end: '2099-01-01T00:00:00Z',
-    expires: '2099-06-01T00:00:00Z',
-    ...overrides,
-  });
+  return t.admin('/admin/classes', { customer, ...SPRING_CLASS, ...overrides });
 }
 
-export async function mint(t: TestApp, customer: string, className: string, count = 1): Promise<string[]> {
+export async function mint(t: Operator, customer: string, className: string, count = 1): Promise<string[]> {
   return (await t.admin<{ codes: string[] }>('/admin/coupons/mint', { customer, class: className, count })).codes;
 }
 

@@ -1,99 +1,14 @@
-// Helpers of the hostile-input and failure suites (test/hostile/): reading a SOAP fault as a client would, and
-// checking that an answer is one the contract allows (SPEC §2, §8).
+// Helpers of the hostile-input and failure suites (test/hostile/, bad-input): a raw HTTP exchange and XML escaping.
+// Reading a raw SOAP fault lives in test/support/soap.ts (readFault, expectFault).
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { expect } from 'chai';
-import { readXml, type XElement } from '../../src/soap/xml-reader.ts';
 
-export const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
-export const BILLING = 'https://bingads.microsoft.com/Billing/v13';
-export const ENTITIES = 'https://bingads.microsoft.com/Customer/v13/Entities';
-export const ADAPI = 'https://adapi.microsoft.com';
-export const EXCEPTION = 'https://bingads.microsoft.com/Customer/v13/Exception';
-export const ARRAYS = 'http://schemas.microsoft.com/2003/10/Serialization/Arrays';
-export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const XML_TYPE = 'text/xml; charset=utf-8';
-
-export interface Answer {
-  readonly status: number;
-  readonly contentType: string;
-  readonly body: string;
-}
-
-export interface Fault {
-  /** `{namespace}local` of the faultcode QName. */
-  readonly faultcode: string;
-  readonly faultstring: string;
-  /** `{namespace}local` of the single detail child, or null without a detail. */
-  readonly detailRoot: string | null;
-  readonly codes: number[];
-  /** Details (ApiFault) or Detail (AdApiFaultDetail) of each error. */
-  readonly details: string[];
-  readonly detailTrackingId: string | null;
-  readonly headerTrackingId: string;
-}
-
-const child = (el: XElement | undefined, ns: string, local: string): XElement | undefined =>
-  el?.children.find((c) => c.ns === ns && c.local === local);
-
-/** Reads a SOAP 1.1 fault document (throws when it is not one); the faultcode QName through its own prefixes. */
-export function readFault(xml: string): Fault {
-  const withQName = xml.replace(
-    /(<faultcode>)\s*([\w.-]+:[\w.-]+)\s*(<\/faultcode>)/,
-    (_m, open: string, qname: string, close: string) => `${open}<${qname}/>${close}`,
-  );
-  const env = readXml(withQName);
-  if (env.ns !== SOAP11 || env.local !== 'Envelope') throw new Error('not a SOAP 1.1 Envelope');
-  const fault = child(child(env, SOAP11, 'Body'), SOAP11, 'Fault');
-  if (!fault) throw new Error('no SOAP Fault in the Body');
-  const code = child(fault, '', 'faultcode')?.children[0];
-  const detail = child(fault, '', 'detail');
-  if (detail && detail.children.length !== 1) throw new Error('detail must hold exactly one element');
-  const root = detail?.children[0];
-  const errors = [
-    ...(child(root, ADAPI, 'Errors')?.children ?? []),
-    ...(child(root, EXCEPTION, 'OperationErrors')?.children ?? []),
-  ];
-  const text = (e: XElement, local: string): string | undefined => e.children.find((c) => c.local === local)?.text;
-  return {
-    faultcode: code ? `{${code.ns}}${code.local}` : '',
-    faultstring: child(fault, '', 'faultstring')?.text ?? '',
-    detailRoot: root ? `{${root.ns}}${root.local}` : null,
-    codes: errors.map((e) => Number(text(e, 'Code'))),
-    details: errors.map((e) => text(e, 'Details') ?? text(e, 'Detail') ?? ''),
-    detailTrackingId: root ? (child(root, ADAPI, 'TrackingId')?.text ?? null) : null,
-    headerTrackingId: child(child(env, SOAP11, 'Header'), BILLING, 'TrackingId')?.text ?? '',
-  };
-}
-
-export interface WantFault {
-  readonly faultcode: 'Client' | 'Server' | 'MustUnderstand' | 'VersionMismatch';
-  readonly detail: 'ApiFault' | 'AdApiFaultDetail' | null;
-  /** Every error code of the detail. */
-  readonly codes?: readonly number[];
-}
-
-/** Asserts an HTTP 500 SOAP 1.1 fault of the given shape, with one TrackingId in header and detail. */
-export function expectFault(res: Answer, want: WantFault): Fault {
-  expect(res.status, res.body.slice(0, 2000)).to.equal(500);
-  expect(res.contentType).to.equal(XML_TYPE);
-  const f = readFault(res.body);
-  expect(f.faultcode, res.body.slice(0, 2000)).to.equal(`{${SOAP11}}${want.faultcode}`);
-  expect(f.faultstring.trim()).to.not.equal('');
-  expect(f.headerTrackingId).to.match(GUID);
-  if (want.detail === null) expect(f.detailRoot).to.equal(null);
-  else {
-    expect(f.detailRoot).to.equal(want.detail === 'ApiFault' ? `{${BILLING}}ApiFault` : `{${ADAPI}}AdApiFaultDetail`);
-    expect(f.detailTrackingId).to.equal(f.headerTrackingId);
-  }
-  if (want.codes) expect(f.codes, res.body.slice(0, 2000)).to.deep.equal(want.codes);
-  return f;
-}
-
-/** A raw HTTP exchange (fetch cannot send a body with PUT as-is or stream with backpressure). */
+/**
+ * A raw HTTP exchange (fetch cannot set Host, send a body with PUT as-is, or stream a chunked body); `chunked`
+ * writes the body in 64 KiB pieces.
+ */
 export function rawHttp(
   url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+  opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string; chunked?: boolean } = {},
 ): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     let done = false;
@@ -111,7 +26,11 @@ export function rawHttp(
       if (done || e.code === 'EPIPE' || e.code === 'ECONNRESET') return;
       reject(e);
     });
-    req.end(opts.body);
+    if (opts.chunked && opts.body !== undefined) {
+      const body = typeof opts.body === 'string' ? Buffer.from(opts.body) : opts.body;
+      for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.subarray(i, i + 64 * 1024));
+      req.end();
+    } else req.end(opts.body);
   });
 }
 

@@ -1,7 +1,7 @@
 // SOAP calls from a chosen loopback source address (any of 127.0.0.0/8 reaches a server on 127.0.0.1), so tests
 // can play several clients whose failed sign-ins are counted apart.
 import { request as httpRequest } from 'node:http';
-import { XML_TYPE, type Answer } from './hostile.ts';
+import { XML_TYPE, type Answer } from './soap.ts';
 
 export function postSoapFrom(endpoint: string, xml: string, localAddress: string): Promise<Answer> {
   return new Promise((resolve, reject) => {

@@ -1,13 +1,8 @@
 // SearchCoupons: request → service → Coupon values. What the user may not see is already removed by the service.
 import { fromMinor, trimDecimal } from '../../money.ts';
-import {
-  searchCoupons,
-  type FoundCoupon,
-  type OrderByInput,
-  type PredicateInput,
-} from '../../services/search-coupons.ts';
-import { list, num, str, type OperationHandler } from '../context.ts';
-import type { DObject } from '../xml-decode.ts';
+import { searchCoupons, type FoundCoupon } from '../../services/search-coupons.ts';
+import type { OperationHandler } from '../context.ts';
+import { searchInputOf } from './search-input.ts';
 import type { XObject } from '../xml-writer.ts';
 
 function couponValue(c: FoundCoupon): XObject {
@@ -46,24 +41,11 @@ function couponValue(c: FoundCoupon): XObject {
 }
 
 export const searchCouponsHandler: OperationHandler = async (ctx, req) => {
-  const page = req.PageInfo as DObject | null | undefined;
   const fields = req.ReturnAdditionalFields;
   const coupons = await searchCoupons(
     ctx.knex,
     ctx.principal,
-    {
-      predicates: list((req.Predicates as DObject | null)?.Predicate).map((p): PredicateInput => ({
-        field: str(p.Field),
-        operator: str(p.Operator),
-        value: str(p.Value),
-      })),
-      ordering: list((req.Ordering as DObject | null)?.OrderBy).map((o): OrderByInput => ({
-        field: str(o.Field),
-        order: str(o.Order),
-      })),
-      page: page ? { index: num(page.Index), size: num(page.Size) } : null,
-      returnClaimInfo: Array.isArray(fields) && fields.includes('CouponClaimInfo'),
-    },
+    { ...searchInputOf(req), returnClaimInfo: Array.isArray(fields) && fields.includes('CouponClaimInfo') },
     ctx.now,
   );
   return { Coupons: { Coupon: coupons.map(couponValue) } };

@@ -8,6 +8,7 @@ import {
   type OfferTerms,
   type Step,
 } from '../../../src/rules/index.ts';
+import { UNHELD_COUPON, type AccountFacts, type ClassFacts, type CouponFacts } from '../../../src/rules/redemption.ts';
 
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
@@ -73,3 +74,20 @@ export function transitions(entries: LedgerEntry[]): string[] {
     entry.kind === 'status' ? [`${entry.couponId}:${entry.from ?? 'new'}>${entry.to}@${(entry.at - T0) / HOUR}h`] : [],
   );
 }
+
+/** The account of the redemption and claim decisions' tests: id 7, in USD. */
+export const account: AccountFacts = { id: '7', currency: 'USD' };
+
+/** A coupon no one holds, with overrides. */
+export const makeCoupon = (overrides: Partial<CouponFacts> = {}): CouponFacts => ({ ...UNHELD_COUPON, ...overrides });
+
+/** A Retention USD class open from T0 to T0 + 10 days and expiring at T0 + 30 days, with overrides. */
+export const makeClass = (overrides: Partial<ClassFacts> = {}): ClassFacts => ({
+  couponType: 'Retention',
+  currency: 'USD',
+  startDate: T0,
+  endDate: T0 + 10 * DAY,
+  expirationDate: T0 + 30 * DAY,
+  redeemWithinDays: null,
+  ...overrides,
+});

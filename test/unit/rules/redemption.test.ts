@@ -4,31 +4,11 @@ import {
   decideClaim,
   decideRedemption,
   needsCustomerHistory,
-  type AccountFacts,
   type ClassFacts,
   type CouponFacts,
 } from '../../../src/rules/redemption.ts';
-import { DAY, T0 } from './helpers.ts';
+import { account, DAY, makeClass, makeCoupon, T0 } from './helpers.ts';
 
-const account: AccountFacts = { id: '7', currency: 'USD' };
-const makeCoupon = (overrides: Partial<CouponFacts> = {}): CouponFacts => ({
-  revoked: false,
-  redeemedAccountId: null,
-  redemptionDate: null,
-  claimedAccountId: null,
-  claimDate: null,
-  sendToDate: null,
-  ...overrides,
-});
-const makeClass = (overrides: Partial<ClassFacts> = {}): ClassFacts => ({
-  couponType: 'Retention',
-  currency: 'USD',
-  startDate: T0,
-  endDate: T0 + 10 * DAY,
-  expirationDate: T0 + 30 * DAY,
-  redeemWithinDays: null,
-  ...overrides,
-});
 const claimedHere = makeCoupon({ claimedAccountId: '7', claimDate: T0 + DAY });
 
 describe('rules: may this account redeem this coupon now (SPEC §4)', () => {

@@ -3,8 +3,7 @@
 // number the worker claimed, so a worker whose lease ran out (and whose row another worker took over) changes
 // nothing. Scheduling uses the database's clock, the one clock every instance shares.
 import type { Knex } from 'knex';
-import { InputError } from '../errors.ts';
-import { T, type DbOutboxRow, type OutboxStatus } from '../repositories/tables.ts';
+import { T, type DbOutboxRow, type OutboxStatus } from './tables.ts';
 
 /** The outbox kind of DispatchCoupons' emails (at most one per coupon: outbox_dispatch_coupon_uniq). */
 export const COUPON_DISPATCH = 'coupon_dispatch';
@@ -119,16 +118,8 @@ export interface OutboxListItem {
   readonly attempts: number;
 }
 
-/** The `status` filter of the operator's listing: absent means every status. */
-export function outboxStatus(v: unknown): OutboxStatus | null {
-  if (v === undefined || v === null || v === '') return null;
-  if (!OUTBOX_STATUSES.includes(v as OutboxStatus))
-    throw new InputError(`status must be one of ${OUTBOX_STATUSES.join(', ')}`);
-  return v as OutboxStatus;
-}
-
 /** The operator's view (`billing outbox [--status …]`), oldest first. */
-export async function listOutbox(knex: Knex, status: OutboxStatus | null): Promise<OutboxListItem[]> {
+export async function listOutboxMessages(knex: Knex, status: OutboxStatus | null): Promise<OutboxListItem[]> {
   const q = knex({ o: T.outbox })
     .leftJoin({ c: T.coupons }, 'c.id', 'o.coupon_id')
     .select({ email: 'o.to_email', couponCode: 'c.code', status: 'o.status', attempts: 'o.attempts' })

@@ -1,0 +1,48 @@
+// Coupon class rows: creation and lookup by the customer's class name.
+import type { Knex } from 'knex';
+import { T, type CouponType, type DbClassRow } from './tables.ts';
+
+export interface NewClass {
+  readonly customerId: string;
+  readonly name: string;
+  readonly couponType: CouponType;
+  readonly amountMinor: number;
+  readonly spendThresholdMinor: number;
+  readonly currency: string;
+  readonly percentOff: string | null;
+  readonly activeDays: number | null;
+  readonly startDate: Date | null;
+  readonly endDate: Date | null;
+  readonly expirationDate: Date | null;
+  readonly redeemWithinDays: number | null;
+  readonly featureId: number | null;
+  readonly autoGrant: string | null;
+}
+
+/** Inserts the class and returns its id; a taken name raises the unique violation. */
+export async function insertClass(db: Knex, c: NewClass): Promise<string> {
+  const [row] = (await db(T.classes).insert(
+    {
+      customer_id: c.customerId,
+      name: c.name,
+      coupon_type: c.couponType,
+      amount_minor: c.amountMinor,
+      spend_threshold_minor: c.spendThresholdMinor,
+      currency: c.currency,
+      percent_off: c.percentOff,
+      active_days: c.activeDays,
+      start_date: c.startDate,
+      end_date: c.endDate,
+      expiration_date: c.expirationDate,
+      redeem_within_days: c.redeemWithinDays,
+      feature_id: c.featureId,
+      auto_grant: c.autoGrant,
+    },
+    ['id'],
+  )) as { id: string }[];
+  return row!.id;
+}
+
+export async function classByName(db: Knex, customerId: string, name: string): Promise<DbClassRow | undefined> {
+  return (await db(T.classes).where({ customer_id: customerId, name }).first()) as DbClassRow | undefined;
+}

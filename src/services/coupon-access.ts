@@ -1,0 +1,49 @@
+// The steps RedeemCoupon, the claims, DistributeCoupons, GetCouponInfo and the auto-grant share before a decision:
+// the account the user may access (2108, 106, 1001), the coupon locked with its class, and the customer's history,
+// looked up only when the decision needs it.
+import type { Knex } from 'knex';
+import { AdApiError, ApiError } from '../errors.ts';
+import { needsCustomerHistory, type CustomerIsNew } from '../rules/redemption.ts';
+import { accountById } from '../repositories/accounts.ts';
+import {
+  lockCouponWithClass,
+  lockCustomerIsNew,
+  toClassFacts,
+  toCouponFacts,
+  type CouponWithClass,
+} from '../repositories/coupons.ts';
+import type { DbAccountRow } from '../repositories/tables.ts';
+import type { Principal } from './auth.ts';
+import { normalizeCode } from './coupon-codes.ts';
+
+export type { CouponWithClass };
+
+/** Account exists (2108) and the user may access it (106). */
+export async function accountForRead(knex: Knex, p: Principal, accountId: string): Promise<DbAccountRow> {
+  const account = await accountById(knex, accountId);
+  if (!account) throw ApiError.of(2108, `Account ${accountId} does not exist.`);
+  if (account.customer_id !== p.customerId) throw new AdApiError(106);
+  return account;
+}
+
+/** Account exists (2108), the user may access it (106) and may change it (1001). */
+export async function accountForWrite(knex: Knex, p: Principal, accountId: string): Promise<DbAccountRow> {
+  const account = await accountForRead(knex, p, accountId);
+  if (p.role !== 'SuperAdmin' && p.role !== 'Standard') throw ApiError.of(1001);
+  return account;
+}
+
+/** The coupon of a code as the user typed it (matched case-insensitively after trimming), locked, with its class. */
+export function lockCouponByCode(tx: Knex.Transaction, code: string): Promise<CouponWithClass | undefined> {
+  return lockCouponWithClass(tx, normalizeCode(code));
+}
+
+/** The customer's history, looked up (under the customer lock) only when the decision needs it. */
+export async function customerIsNewIfNeeded(
+  tx: Knex.Transaction,
+  { coupon, cls }: CouponWithClass,
+  account: Pick<DbAccountRow, 'customer_id'>,
+): Promise<CustomerIsNew> {
+  if (!needsCustomerHistory(toCouponFacts(coupon), toClassFacts(cls))) return null;
+  return lockCustomerIsNew(tx, account.customer_id, coupon.id);
+}
