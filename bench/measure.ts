@@ -1,7 +1,7 @@
 // Where the time of a bench run goes: a process's CPU (from /proc), PostgreSQL's time for one database
 // (pg_stat_statements when it is loaded, else pg_stat_database.active_time), and the heaviest functions of a
 // --cpu-prof profile.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 
@@ -65,7 +65,10 @@ interface ProfileNode {
 
 /** Self-time shares of a .cpuprofile (idle samples left out): the top `n` functions (name, file:line), then by area. */
 export function topFunctions(dir: string, n = 5): { lines: string[]; samples: number } {
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  // One profile per thread (tsx's module loader runs in its own): the main thread's is the largest.
+  const file = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort((a, b) => statSync(path.join(dir, b)).size - statSync(path.join(dir, a)).size)[0];
   if (!file) return { lines: ['  (no profile written)'], samples: 0 };
   const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
     nodes: ProfileNode[];
