@@ -63,8 +63,11 @@ interface ProfileNode {
   hitCount?: number;
 }
 
-/** Self-time shares of a .cpuprofile (idle samples left out): the top `n` functions (name, file:line), then by area. */
-export function topFunctions(dir: string, n = 5): { lines: string[]; samples: number } {
+/**
+ * Self-time shares of a .cpuprofile (idle samples left out) over its last `lastMs`: the top `n` functions (name,
+ * file:line), then by area (package or src/ folder).
+ */
+export function topFunctions(dir: string, n = 5, lastMs = Infinity): { lines: string[]; samples: number } {
   // One profile per thread (tsx's module loader runs in its own): the main thread's is the largest.
   const file = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
@@ -73,12 +76,19 @@ export function topFunctions(dir: string, n = 5): { lines: string[]; samples: nu
   const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
     nodes: ProfileNode[];
     samples: number[];
+    timeDeltas: number[];
+    endTime: number;
   };
+  // Only the last `lastMs` of the profile (the load), not the start-up's module loading.
+  const from = profile.endTime - lastMs * 1000;
+  let at = profile.endTime - profile.timeDeltas.reduce((s, d) => s + d, 0);
   const byId = new Map(profile.nodes.map((nd) => [nd.id, nd]));
   const self = new Map<string, number>();
   const areas = new Map<string, number>();
   let busy = 0;
-  for (const id of profile.samples) {
+  for (const [i, id] of profile.samples.entries()) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < from) continue;
     const nd = byId.get(id);
     if (!nd) continue;
     const { functionName, url, lineNumber } = nd.callFrame;

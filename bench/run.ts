@@ -17,6 +17,7 @@ import { readXml, type XElement } from '../src/soap/xml-reader.ts';
 import { predicateXml, searchPredicatesXml } from '../test/support/factories.ts';
 import { parseShapes } from '../test/support/parse-shapes.ts';
 import { officialWsdlPath, repoRoot } from '../test/support/official-wsdl.ts';
+import { startPgbouncer, type Pgbouncer } from '../test/support/pgbouncer.ts';
 import { spawnServer, type ServerProcess } from '../test/support/server-process.ts';
 import { cannon, type Cannon } from './cannon.ts';
 import { dbTime, processCpuMs, topFunctions } from './measure.ts';
@@ -34,6 +35,15 @@ const tmp = await mkdtemp(path.join(os.tmpdir(), 'billing-bench-'));
  * `--only tenants` only the tenant section (bench/tenants.ts: one customer's searches beside another's load).
  */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+/**
+ * `--instances N` runs N service processes on the database and splits SearchCoupons (a)'s 16 connections among
+ * them (figures summed: req/s and CPU; latencies: the worst instance's); `--pgbouncer` puts a pgbouncer of the bench's
+ * own (transaction pooling, test/support/pgbouncer.ts) between every instance and PostgreSQL (DB_TRANSACTION_POOLER=1).
+ */
+const INSTANCES = process.argv.includes('--instances')
+  ? Math.max(1, Number(process.argv[process.argv.indexOf('--instances') + 1]))
+  : 1;
+const PGBOUNCER = process.argv.includes('--pgbouncer');
 const log = (s: string): void => void process.stderr.write(`· ${s}\n`);
 if (ONLY === 'tenants') {
   try {
@@ -130,16 +140,29 @@ if (baseUrl) {
 }
 const adminKey = randomBytes(18).toString('base64url');
 let svc: ServerProcess | null = null;
+const extra: ServerProcess[] = [];
+let bouncer: Pgbouncer | null = null;
 const peers: ChildProcess[] = [];
 const rows: string[][] = [];
 try {
-  log(`starting the service on ${baseUrl ? 'PostgreSQL' : 'embedded PGlite'}`);
-  svc = await spawnServer({
-    databaseUrl: dbUrl,
-    adminKey,
-    env: { OUTBOX_WORKER: '0', EXPIRY_SWEEP_MS: '0', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' },
-    startTimeoutMs: 180000,
-  });
+  log(
+    `starting ${INSTANCES} service instance(s) on ${baseUrl ? 'PostgreSQL' : 'embedded PGlite'}${PGBOUNCER ? ' through pgbouncer' : ''}`,
+  );
+  if (PGBOUNCER) {
+    if (!baseUrl) throw new Error('--pgbouncer needs DATABASE_URL');
+    bouncer = await startPgbouncer(dbUrl);
+  }
+  const serviceEnv = {
+    OUTBOX_WORKER: '0',
+    EXPIRY_SWEEP_MS: '0',
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'warn',
+    ...(PGBOUNCER ? { DB_TRANSACTION_POOLER: '1' } : {}),
+  };
+  const serviceUrl = bouncer ? bouncer.urlFor(dbUrl) : dbUrl;
+  svc = await spawnServer({ databaseUrl: serviceUrl, adminKey, env: serviceEnv, startTimeoutMs: 180000 });
+  for (let i = 1; i < INSTANCES; i++)
+    extra.push(await spawnServer({ databaseUrl: serviceUrl, adminKey, env: serviceEnv, startTimeoutMs: 180000 }));
   const admin = svc.admin.bind(svc);
   const { id: customer } = await admin<{ id: string }>('/admin/customers', { name: 'Bench' });
   const user = await admin<{ authenticationToken: string; developerToken: string }>('/admin/users', {
@@ -234,46 +257,55 @@ try {
     const soapUrl = `http://127.0.0.1:${soapPort}/Api/Billing/v13/CustomerBillingService.svc`;
     const cannedUrl = `http://127.0.0.1:${cannedPort}/`;
 
-    /** One measured run, with the CPU the serving process spent per answered request. */
-    const measured = async (url: string, pid: number): Promise<Cannon & { cpuMs: number }> => {
-      const before = processCpuMs(pid);
-      const run = await cannon(url, searchFile, SECONDS);
-      return { ...run, cpuMs: (processCpuMs(pid) - before) / Math.max(1, run.requests) };
+    /**
+     * One measured run, with the CPU the serving processes spent per answered request; several targets share the
+     * 16 connections (one autocannon each, at once).
+     */
+    const measured = async (targets: { url: string; pid: number }[]): Promise<Cannon & { cpuMs: number }> => {
+      const cpu = (): number => targets.reduce((sum, t) => sum + processCpuMs(t.pid), 0);
+      const before = cpu();
+      const runs = await Promise.all(
+        targets.map((t) => cannon(t.url, searchFile, SECONDS, Math.max(1, Math.round(16 / targets.length)))),
+      );
+      const run: Cannon = {
+        rps: runs.reduce((s, r) => s + r.rps, 0),
+        requests: runs.reduce((s, r) => s + r.requests, 0),
+        p50: Math.max(...runs.map((r) => r.p50)),
+        p99: Math.max(...runs.map((r) => r.p99)),
+        non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
+      };
+      return { ...run, cpuMs: (cpu() - before) / Math.max(1, run.requests) };
     };
+    const services = [svc, ...extra].map((s) => ({ url: s.endpoint, pid: s.pid }));
     const pgTime = adminDb ? await dbTime(adminDb, dbName) : null;
     log('SearchCoupons: warm-up');
-    await cannon(svc.endpoint, searchFile, 3);
+    await Promise.all(services.map((s) => cannon(s.url, searchFile, 3, Math.round(16 / services.length))));
     const pgBefore = await pgTime?.read();
     log('SearchCoupons: (a) this service');
-    const a = await measured(svc.endpoint, svc.pid);
+    const a = await measured(services);
     const pgPerCall = pgTime && pgBefore !== undefined ? ((await pgTime.read()) - pgBefore) / a.requests : null;
     log('SearchCoupons: (b) bare node-soap');
     await cannon(soapUrl, searchFile, 2);
-    const b = await measured(soapUrl, soapPeer.pid!);
+    const b = await measured([{ url: soapUrl, pid: soapPeer.pid! }]);
     log('SearchCoupons: (c) canned Node server');
     await cannon(cannedUrl, searchFile, 2);
-    const c = await measured(cannedUrl, cannedPeer.pid!);
+    const c = await measured([{ url: cannedUrl, pid: cannedPeer.pid! }]);
     for (const p of peers) p.kill();
 
     // Where the service's CPU goes: a second instance on the same database, profiled (--cpu-prof) under the same load.
     log('SearchCoupons: profiling a second instance');
     const profDir = path.join(tmp, 'profile');
     const profiled = await spawnServer({
-      databaseUrl: dbUrl,
+      databaseUrl: serviceUrl,
       adminKey,
-      env: {
-        OUTBOX_WORKER: '0',
-        EXPIRY_SWEEP_MS: '0',
-        RATE_LIMIT_PER_MINUTE: '0',
-        LOG_LEVEL: 'warn',
-      },
+      env: serviceEnv,
       nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
       startTimeoutMs: 180000,
     });
     await cannon(profiled.endpoint, searchFile, 2);
     await cannon(profiled.endpoint, searchFile, SECONDS);
     await profiled.stop();
-    const profile = topFunctions(profDir, 5);
+    const profile = topFunctions(profDir, 5, SECONDS * 1000 + 500);
     // BENCH_PROFILE_DIR=dir keeps the .cpuprofile (for Chrome DevTools or speedscope).
     if (process.env.BENCH_PROFILE_DIR) await cp(profDir, process.env.BENCH_PROFILE_DIR, { recursive: true });
     const fmt = (x: Cannon & { cpuMs?: number }): string[] => [
@@ -283,7 +315,10 @@ try {
       `${x.non2xx}`,
       x.cpuMs === undefined ? '' : x.cpuMs.toFixed(3),
     ];
-    rows.push(['SearchCoupons (a) this service, 10k coupons', ...fmt(a)]);
+    rows.push([
+      `SearchCoupons (a) this service${INSTANCES > 1 ? ` ×${INSTANCES}` : ''}${PGBOUNCER ? ' +pgbouncer' : ''}, 10k`,
+      ...fmt(a),
+    ]);
     rows.push(['SearchCoupons (b) bare node-soap, memory', ...fmt(b)]);
     rows.push(['SearchCoupons (c) canned Node http', ...fmt(c)]);
     const searchLines = [
@@ -420,6 +455,8 @@ try {
 } finally {
   for (const p of peers) p.kill();
   await svc?.stop();
+  for (const s of extra) await s.stop();
+  await bouncer?.stop();
   if (adminDb) {
     await adminDb.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await adminDb.destroy();
