@@ -216,11 +216,18 @@ const defaultTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ)
  * (infinity, BC, seconds in the offset) goes to the general parser.
  */
 export function parseTimestamptz(v: string): Date {
+  // A page of coupons repeats the same few class dates: recent texts map to their instant (a fresh Date each time).
+  const known = instants.get(v);
+  if (known !== undefined) return new Date(known);
   const m = TIMESTAMPTZ.exec(v);
   if (!m) return defaultTimestamptz(v) as Date;
   const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
   const offset = (Number(m[9]) * 60 + Number(m[10] ?? 0)) * 60000 * (m[8] === '-' ? -1 : 1);
   const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+  if (instants.size >= MAX_KNOWN_INSTANTS) instants.clear();
+  instants.set(v, t - offset);
   return new Date(t - offset);
 }
+const MAX_KNOWN_INSTANTS = 4096;
+const instants = new Map<string, number>();
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, parseTimestamptz);
