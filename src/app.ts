@@ -45,6 +45,8 @@ export function databaseOptions(config: Config): Omit<DatabaseOptions, 'pgliteDi
   return {
     databaseUrl: config.databaseUrl,
     poolMax: config.dbPoolMax ?? DB_POOL_MAX,
+    transactionPooler: config.dbTransactionPooler ?? false,
+    preparedStatements: config.dbPreparedStatements ?? !(config.dbTransactionPooler ?? false),
     statementTimeoutMs: config.dbStatementTimeoutMs ?? DEFAULT_DB_TIMEOUTS.statementTimeoutMs,
     lockTimeoutMs: config.dbLockTimeoutMs ?? DEFAULT_DB_TIMEOUTS.lockTimeoutMs,
     idleTxTimeoutMs: config.dbIdleTxTimeoutMs ?? DEFAULT_DB_TIMEOUTS.idleTxTimeoutMs,
@@ -60,7 +62,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const db =
     opts.db ??
     (await openDatabase({ ...databaseOptions(config), pgliteDir: path.join(config.dataDir, 'pglite'), log }));
-  await migrateLatest(db.knex, db.kind);
+  await migrateLatest(db.knex, db.kind, { transactionPooler: config.dbTransactionPooler ?? false });
   const clock = config.testClock ? new TestClock(db.knex) : systemClock;
   const server = createHttpServer({
     knex: db.knex,

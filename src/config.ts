@@ -75,6 +75,16 @@ export interface Config {
   readonly dbQueryTimeoutMs?: number;
   /** Connections per instance (DB_POOL_MAX, default 10). */
   readonly dbPoolMax?: number;
+  /**
+   * DATABASE_URL points at a pooler in transaction pooling mode, e.g. pgbouncer with pool_mode = transaction
+   * (DB_TRANSACTION_POOLER=1): no session state is relied on — no named prepared statements (unless
+   * DB_PREPARED_STATEMENTS=1 says the pooler keeps them), no session parameters at connect (statement_timeout,
+   * lock_timeout and idle_in_transaction_session_timeout then come from the database role's settings), and the
+   * migration lock is held by a transaction.
+   */
+  readonly dbTransactionPooler?: boolean;
+  /** Named prepared statements for the hot queries (DB_PREPARED_STATEMENTS, default 1, or 0 behind a pooler). */
+  readonly dbPreparedStatements?: boolean;
   /** After SIGTERM, how long in-flight requests may take before they are cut and the process exits 1
    *  (SHUTDOWN_GRACE_MS, default 20000). */
   readonly shutdownGraceMs?: number;
@@ -142,6 +152,15 @@ function mailFrom(env: NodeJS.ProcessEnv): string {
   return from.trim();
 }
 
+/** A 0/1 (or false/true) switch; anything else is a ConfigError. */
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (v === '1' || v === 'true') return true;
+  if (v === '0' || v === 'false') return false;
+  throw new ConfigError(`${name} must be 0 or 1`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR || './data');
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
@@ -161,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // At or below statement_timeout, a slow statement the server would end cleanly costs a connection instead.
   if (dbQueryTimeoutMs > 0 && dbStatementTimeoutMs > 0 && dbQueryTimeoutMs <= dbStatementTimeoutMs)
     throw new ConfigError('DB_QUERY_TIMEOUT_MS must be above DB_STATEMENT_TIMEOUT_MS (or 0 = none)');
+  const dbTransactionPooler = flag(env, 'DB_TRANSACTION_POOLER', false);
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -191,6 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbIdleTxTimeoutMs: int(env, 'DB_IDLE_TX_TIMEOUT_MS', DEFAULT_DB_TIMEOUTS.idleTxTimeoutMs, 0, 86_400_000),
     dbAcquireTimeoutMs: int(env, 'DB_ACQUIRE_TIMEOUT_MS', DEFAULT_DB_TIMEOUTS.acquireTimeoutMs, 100, 600_000),
     dbPoolMax,
+    dbTransactionPooler,
+    dbPreparedStatements: flag(env, 'DB_PREPARED_STATEMENTS', !dbTransactionPooler),
     maxConcurrentPerCustomer: int(
       env,
       'MAX_CONCURRENT_PER_CUSTOMER',

@@ -30,6 +30,8 @@ interface Bounds {
   readonly queryTimeoutMs: number;
   /** The connection config's `connectionTimeoutMillis`, named in the error when it fires. */
   readonly connectTimeoutMs: number;
+  /** Whether hot queries may be named prepared statements (not behind a transaction pooler). */
+  readonly preparedStatements: boolean;
 }
 
 /** A pooled connection as Knex keeps it: Knex's pool checks this flag and destroys the connection when it is set. */
@@ -71,7 +73,7 @@ export class BoundedPgClient extends KnexPg {
    * `Object.create(client.constructor.prototype)`, which carries no instance fields.
    */
   protected bounds(): Bounds {
-    return { queryTimeoutMs: 0, connectTimeoutMs: 0 };
+    return { queryTimeoutMs: 0, connectTimeoutMs: 0, preparedStatements: true };
   }
 
   /** node-postgres ends a connection attempt after `connectionTimeoutMillis` with this bare message. */
@@ -110,6 +112,11 @@ export class BoundedPgClient extends KnexPg {
         },
       );
     });
+  }
+
+  /** Whether named prepared statements may be used on this client's connections. */
+  get preparedStatements(): boolean {
+    return this.bounds().preparedStatements;
   }
 
   /** One statement on a connection from this client's pool, under the same bound (named prepared statements). */

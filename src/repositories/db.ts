@@ -34,6 +34,14 @@ export interface DatabaseOptions {
    * query fails with DatabaseUnresponsiveError and its connection is destroyed, never reused.
    */
   readonly queryTimeoutMs?: number;
+  /**
+   * The URL is a pooler in transaction pooling mode (pgbouncer pool_mode = transaction): the session timeouts are
+   * not sent at connect (a pooler refuses or drops startup parameters; set them on the role instead), and
+   * preparedStatements defaults to false. See Config.dbTransactionPooler.
+   */
+  readonly transactionPooler?: boolean;
+  /** Named prepared statements for the hot queries (PostgreSQL only; default: not behind a transaction pooler). */
+  readonly preparedStatements?: boolean;
   /** Where Knex's own warnings, deprecations and errors go (as JSON lines); default: a stdout logger at warn. */
   readonly log?: Logger;
 }
@@ -56,15 +64,26 @@ const KEEPALIVE_DELAY_MS = 10_000;
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const acquireTimeoutMs = opts.acquireTimeoutMs ?? 5000;
+    const pooler = opts.transactionPooler ?? false;
+    // Behind a transaction pooler a session parameter would reach whichever server connection it hands out.
+    const session = pooler
+      ? {}
+      : {
+          statement_timeout: opts.statementTimeoutMs ?? 0,
+          lock_timeout: opts.lockTimeoutMs ?? 0,
+          idle_in_transaction_session_timeout: opts.idleTxTimeoutMs ?? 0,
+        };
     const knex = knexFactory({
-      client: boundedPgClient({ queryTimeoutMs: opts.queryTimeoutMs ?? 0, connectTimeoutMs: acquireTimeoutMs }),
+      client: boundedPgClient({
+        queryTimeoutMs: opts.queryTimeoutMs ?? 0,
+        connectTimeoutMs: acquireTimeoutMs,
+        preparedStatements: opts.preparedStatements ?? !pooler,
+      }),
       dialect: 'postgres',
       // Sent as startup parameters of every connection, so no extra round trip and no connection without them.
       connection: {
         connectionString: opts.databaseUrl,
-        statement_timeout: opts.statementTimeoutMs ?? 0,
-        lock_timeout: opts.lockTimeoutMs ?? 0,
-        idle_in_transaction_session_timeout: opts.idleTxTimeoutMs ?? 0,
+        ...session,
         // A server that accepts the connection but never answers must not hold a pool slot for ever.
         connectionTimeoutMillis: acquireTimeoutMs,
         // An idle pooled connection to a vanished host is noticed by the kernel instead of on first use.
@@ -106,9 +125,17 @@ export const MIGRATION_LOCK_KEY = 7_413_001_313;
  * instances starting at the same moment on an empty PostgreSQL would race; a session advisory lock, held on a
  * dedicated connection while the migration runs on others, makes them take turns.
  */
-export async function migrateLatest(knex: Knex, kind: Database['kind'] = 'postgres'): Promise<void> {
+export async function migrateLatest(
+  knex: Knex,
+  kind: Database['kind'] = 'postgres',
+  opts: { transactionPooler?: boolean } = {},
+): Promise<void> {
   if (kind === 'pglite') {
     await knex.migrate.latest({ migrationSource });
+    return;
+  }
+  if (opts.transactionPooler) {
+    await migrateInLockTransaction(knex);
     return;
   }
   const conn = (await knex.client.acquireConnection()) as object;
@@ -123,6 +150,33 @@ export async function migrateLatest(knex: Knex, kind: Database['kind'] = 'postgr
     } finally {
       await knex.raw('SELECT pg_advisory_unlock(?)', [MIGRATION_LOCK_KEY]).connection(conn);
       await knex.raw('RESET statement_timeout; RESET lock_timeout').connection(conn);
+    }
+  } finally {
+    bound.rebound();
+    await knex.client.releaseConnection(conn);
+  }
+}
+
+/**
+ * migrateLatest behind a transaction pooler, which gives a session lock to whichever server connection runs the
+ * statement and the unlock perhaps to another: the lock is a transaction's (pg_advisory_xact_lock), so the pooler
+ * keeps one server connection for it until COMMIT, and its own timeouts are lifted for that transaction only.
+ */
+async function migrateInLockTransaction(knex: Knex): Promise<void> {
+  const conn = (await knex.client.acquireConnection()) as object;
+  const bound = unboundConnection(conn);
+  try {
+    await knex.raw('BEGIN').connection(conn);
+    try {
+      await knex
+        .raw(
+          `SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0`,
+        )
+        .connection(conn);
+      await knex.raw('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]).connection(conn);
+      await knex.migrate.latest({ migrationSource });
+    } finally {
+      await knex.raw('COMMIT').connection(conn);
     }
   } finally {
     bound.rebound();
@@ -165,11 +219,18 @@ const defaultTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ)
  * (infinity, BC, seconds in the offset) goes to the general parser.
  */
 export function parseTimestamptz(v: string): Date {
+  // A page of coupons repeats the same few class dates: recent texts map to their instant (a fresh Date each time).
+  const known = instants.get(v);
+  if (known !== undefined) return new Date(known);
   const m = TIMESTAMPTZ.exec(v);
   if (!m) return defaultTimestamptz(v) as Date;
   const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
   const offset = (Number(m[9]) * 60 + Number(m[10] ?? 0)) * 60000 * (m[8] === '-' ? -1 : 1);
   const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+  if (instants.size >= MAX_KNOWN_INSTANTS) instants.clear();
+  instants.set(v, t - offset);
   return new Date(t - offset);
 }
+const MAX_KNOWN_INSTANTS = 4096;
+const instants = new Map<string, number>();
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, parseTimestamptz);

@@ -1,6 +1,7 @@
 // Account events, the materialised engine state per account, and the append-only ledger.
 import type { Knex } from 'knex';
 import type { AccountEvent, AccountState, LedgerEntry, OfferTerms } from '../rules/index.ts';
+import { T } from './tables.ts';
 
 export const OT = { events: 'account_events', states: 'account_states', ledger: 'ledger_entries' } as const;
 
@@ -112,11 +113,7 @@ export async function loadStates(knex: Knex, accountIds: readonly string[]): Pro
     account_id: string;
     state: AccountState;
   }[];
-  // States saved before percent coverage was carried between spends have no percentCarry: they start from 0.
-  for (const r of rows) {
-    const offers = r.state.offers.map((o) => ({ ...o, percentCarry: (o.percentCarry as number | undefined) ?? 0 }));
-    out.set(r.account_id, { ...r.state, offers });
-  }
+  for (const r of rows) out.set(r.account_id, withPercentCarry(r.state));
   return out;
 }
 
@@ -224,4 +221,74 @@ export async function reconcileLedger(
   }));
   for (let i = 0; i < reversals.length; i += 500) await tx(OT.ledger).insert(reversals.slice(i, i + 500));
   await appendEntries(tx, accountId, fresh);
+}
+
+/**
+ * Locks the account row (FOR UPDATE, as lockAccount) and reads its stored engine state in the same statement:
+ * `undefined` when the account does not exist, `null` state when it has none yet.
+ */
+export async function lockAccountWithState(
+  tx: Knex.Transaction,
+  accountId: string,
+): Promise<{ state: AccountState | null } | undefined> {
+  const { rows } = (await tx.raw(
+    `SELECT a.id, s.state FROM ${T.accounts} a LEFT JOIN ${OT.states} s ON s.account_id = a.id WHERE a.id = ? FOR UPDATE OF a`,
+    [accountId],
+  )) as { rows: { id: string; state: AccountState | null }[] };
+  const row = rows[0];
+  if (!row) return undefined;
+  return { state: row.state === null ? null : withPercentCarry(row.state) };
+}
+
+/** States saved before percent coverage was carried between spends have no percentCarry: they start from 0. */
+function withPercentCarry(state: AccountState): AccountState {
+  return {
+    ...state,
+    offers: state.offers.map((o) => ({ ...o, percentCarry: (o.percentCarry as number | undefined) ?? 0 })),
+  };
+}
+
+/**
+ * Marks the coupon redeemed by the account and appends the account's redeem event, in one statement; returns the
+ * stored event. The caller holds the coupon's and the account's row locks.
+ */
+export async function redeemWithEvent(
+  tx: Knex.Transaction,
+  accountId: string,
+  couponId: string,
+  at: Date,
+  terms: OfferTerms,
+): Promise<DbEventRow> {
+  const { rows } = (await tx.raw(
+    `WITH redeemed AS (UPDATE ${T.coupons} SET redeemed_account_id = ?, redemption_date = ? WHERE id = ?)
+     INSERT INTO ${OT.events} (account_id, kind, at, coupon_id, terms) VALUES (?, 'redeem', ?, ?, ?) RETURNING *`,
+    [accountId, at, couponId, accountId, at, couponId, JSON.stringify(terms)],
+  )) as { rows: DbEventRow[] };
+  return rows[0]!;
+}
+
+/** appendEntries and saveState in one statement (both as data-modifying parts of one WITH). */
+export async function saveStateWithEntries(
+  tx: Knex.Transaction,
+  accountId: string,
+  state: AccountState,
+  due: number | null,
+  entries: readonly LedgerEntry[],
+): Promise<void> {
+  const save = tx(OT.states)
+    .insert({
+      account_id: accountId,
+      state: JSON.stringify(state),
+      next_due_at: due === null ? null : new Date(due),
+      updated_at: tx.fn.now(),
+    })
+    .onConflict('account_id')
+    .merge();
+  if (entries.length === 0 || entries.length > 500) {
+    await appendEntries(tx, accountId, entries);
+    await save;
+    return;
+  }
+  const append = tx(OT.ledger).insert(entries.map((e) => entryRow(accountId, e)));
+  await tx.raw('WITH appended AS (?), saved AS (?) SELECT 1', [append, save]);
 }

@@ -6,6 +6,9 @@
 // carry values (callers bind every value, lists as arrays), and each connection keeps at most
 // MAX_NAMED_PER_CONNECTION of them: a text beyond that runs unnamed (planned each time, kept nowhere), so backend
 // memory stays bounded whatever the callers send.
+//
+// A pooler in transaction pooling mode (pgbouncer before 1.21) keeps no named statement across transactions: with
+// DB_TRANSACTION_POOLER=1 (or DB_PREPARED_STATEMENTS=0) every query is an unnamed statement, planned each time.
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { BoundedPgClient } from './bounded-pg.ts';
@@ -16,7 +19,8 @@ const namedOn = new WeakMap<object, Set<string>>();
 export async function preparedRows<T>(knex: Knex, sql: string, bindings: readonly Knex.RawBinding[]): Promise<T[]> {
   const raw = knex.raw(sql, bindings as Knex.RawBinding[]);
   const client: unknown = knex.client;
-  if (!(client instanceof BoundedPgClient)) return ((await raw) as { rows: T[] }).rows;
+  // PGlite, or PostgreSQL behind a transaction pooler (DB_PREPARED_STATEMENTS=0): an unnamed statement each time.
+  if (!(client instanceof BoundedPgClient) || !client.preparedStatements) return ((await raw) as { rows: T[] }).rows;
   const native = raw.toSQL().toNative();
   // Knex's own event, so whoever records the statements (npm run explain) sees these as well.
   knex.client.emit('query', { sql: native.sql, bindings: native.bindings, prepared: true });

@@ -18,8 +18,11 @@ import {
   insertEvents,
   loadEvents,
   loadStates,
+  lockAccountWithState,
   reconcileLedger,
+  redeemWithEvent,
   saveState,
+  saveStateWithEntries,
   toEngineEvent,
   type DbEventRow,
   type NewEvent,
@@ -78,14 +81,52 @@ export async function recordAccountEvents(
     await appendEntries(tx, accountId, entries);
   } catch (e) {
     if (!(e instanceof EventOutOfOrderError)) throw e;
-    const events = (await loadEvents(tx, accountId)).map(toEngineEvent);
-    const last = events.reduce((m, ev) => Math.max(m, ev.at), 0);
-    const step = replay(emptyAccountState(false), events, Math.max(last, stored?.asOf ?? 0));
-    await reconcileLedger(tx, accountId, step.entries);
-    state = step.state;
+    state = await replayAccount(tx, accountId, stored ?? null);
   }
   await saveState(tx, accountId, state, nextDueTransition(state));
   return rows;
+}
+
+/**
+ * An event arrived before the state's time: the whole account is replayed from its events and the ledger
+ * reconciled by appending reversals and new entries; returns the replayed state (the caller saves it).
+ */
+async function replayAccount(
+  tx: Knex.Transaction,
+  accountId: string,
+  stored: AccountState | null,
+): Promise<AccountState> {
+  const events = (await loadEvents(tx, accountId)).map(toEngineEvent);
+  const last = events.reduce((m, ev) => Math.max(m, ev.at), 0);
+  const step = replay(emptyAccountState(false), events, Math.max(last, stored?.asOf ?? 0));
+  await reconcileLedger(tx, accountId, step.entries);
+  return step.state;
+}
+
+/**
+ * RedeemCoupon's account event in three round trips where lockAccount + recordAccountEvent take six: the account
+ * lock and its stored state in one statement, the coupon's redemption and its event in one, the ledger entries
+ * and the new state in one. The same engine step (applyEvent, or a replay when the event is out of order) decides
+ * what is written. The caller holds the coupon's row lock.
+ */
+export async function recordRedemption(
+  tx: Knex.Transaction,
+  accountId: string,
+  couponId: string,
+  at: Date,
+  terms: OfferTerms,
+): Promise<void> {
+  const locked = await lockAccountWithState(tx, accountId);
+  if (!locked) throw new Error(`account ${accountId} vanished while redeeming`);
+  const row = await redeemWithEvent(tx, accountId, couponId, at, terms);
+  try {
+    const step = applyEvent(locked.state ?? emptyAccountState(false), toEngineEvent(row));
+    await saveStateWithEntries(tx, accountId, step.state, nextDueTransition(step.state), step.entries);
+  } catch (e) {
+    if (!(e instanceof EventOutOfOrderError)) throw e;
+    const replayed = await replayAccount(tx, accountId, locked.state);
+    await saveState(tx, accountId, replayed, nextDueTransition(replayed));
+  }
 }
 
 export async function recordAccountEvent(

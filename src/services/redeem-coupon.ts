@@ -8,7 +8,7 @@ import { lockCustomerIsNew, toAccountFacts, toClassFacts, toCouponFacts } from '
 import { T, type DbAccountRow, type DbClassRow, type DbCouponRow } from '../repositories/tables.ts';
 import { ConflictError, inTransaction } from '../repositories/transaction.ts';
 import type { Principal } from './auth.ts';
-import { lockAccount, offerTerms, recordAccountEvent } from './account-events.ts';
+import { offerTerms, recordRedemption } from './account-events.ts';
 import { normalizeCode } from './coupon-codes.ts';
 
 /** Account exists (2108) and the user may access it (106). */
@@ -103,14 +103,8 @@ export async function redeemFound(
   );
   if (decision.kind === 'alreadyRedeemed') return new Date(decision.redemptionDate);
   if (decision.kind === 'reject') throw refusal(decision.code, decision.detail);
-  await lockAccount(tx, account.id);
-  await tx(T.coupons).where({ id: coupon.id }).update({ redeemed_account_id: account.id, redemption_date: now });
-  await recordAccountEvent(tx, account.id, {
-    kind: 'redeem',
-    at: now,
-    couponId: coupon.id,
-    terms: offerTerms(coupon.id, coupon.code, cls),
-  });
+  // The account lock, the coupon's redemption, its event, the ledger and the state: three statements.
+  await recordRedemption(tx, account.id, coupon.id, now, offerTerms(coupon.id, coupon.code, cls));
   return now;
 }
 

@@ -319,7 +319,8 @@ export interface SearchCouponsQuery {
  * A user sees the coupons its customer owns and the coupons redeemed to or claimed by its customer's accounts.
  * Each of the three sources is its own branch; the branches are disjoint, so UNION ALL needs no de-duplication.
  * The owned branch walks an index of the customer's coupons in the requested order and stops after offset + size
- * rows. The other two start from the user's own accounts (`ownAccountIds`, looked up first and bound as one array),
+ * rows. The other two start from the user's own accounts (`ownAccountIds` bound as one array when the caller looked
+ * them up, else read by the statement itself through accounts (customer_id, id), so a search is one round trip),
  * through the partial indexes on redeeming and claiming account; OFFSET 0 keeps them from being turned into a walk
  * of every tenant's coupons in the requested order, so what they read is bounded by the user's own redemptions and
  * claims, in the generic plan of the prepared statement too. Every value, paging included, is a parameter: the
@@ -328,32 +329,34 @@ export interface SearchCouponsQuery {
 export function searchCouponsQuery(
   p: Principal,
   input: SearchCouponsInput,
-  ownAccountIds: readonly string[],
+  ownAccountIds: readonly string[] | null,
 ): SearchCouponsQuery {
   const { filters, customerIds, accountIds } = parsePredicates(p, input.predicates);
   const order = buildOrder(input.ordering);
   const { offset, size } = paging(input.page);
   const where = filters.map((f) => ` AND ${f.sql}`).join('');
   const fb = filters.flatMap((f) => f.bindings);
-  const mine = [...ownAccountIds];
+  const mine =
+    ownAccountIds === null ? `ARRAY(SELECT id FROM ${T.accounts} WHERE customer_id = ?::bigint)` : '?::bigint[]';
+  const mineBinding = ownAccountIds === null ? p.customerId : [...ownAccountIds];
   // `IS NOT NULL` lets the partial indexes serve `= ANY($n)`, whose array PostgreSQL cannot see in a generic plan.
   const viaAccounts = (cond: string): string => `(SELECT * FROM ${T.coupons} c WHERE ${cond} OFFSET 0) c`;
   const branches = [
     { from: `${T.coupons} c`, cond: 'c.owner_customer_id = ?', b: [p.customerId] },
     {
       from: viaAccounts(
-        'c.redeemed_account_id = ANY(?::bigint[]) AND c.redeemed_account_id IS NOT NULL AND c.owner_customer_id <> ?',
+        `c.redeemed_account_id = ANY(${mine}) AND c.redeemed_account_id IS NOT NULL AND c.owner_customer_id <> ?`,
       ),
       cond: 'true',
-      b: [mine, p.customerId],
+      b: [mineBinding, p.customerId],
     },
     {
       from: viaAccounts(
-        `c.claimed_account_id = ANY(?::bigint[]) AND c.claimed_account_id IS NOT NULL AND c.owner_customer_id <> ?
-          AND (c.redeemed_account_id IS NULL OR NOT c.redeemed_account_id = ANY(?::bigint[]))`,
+        `c.claimed_account_id = ANY(${mine}) AND c.claimed_account_id IS NOT NULL AND c.owner_customer_id <> ?
+          AND (c.redeemed_account_id IS NULL OR NOT c.redeemed_account_id = ANY(${mine}))`,
       ),
       cond: 'true',
-      b: [mine, p.customerId, mine],
+      b: [mineBinding, p.customerId, mineBinding],
     },
   ];
   const outerOrder = order.replace(/\bc\./g, 'u.');
@@ -389,11 +392,15 @@ export async function searchCoupons(
   now: Date,
 ): Promise<readonly FoundCoupon[]> {
   // Checked before any query, so bad input costs no database work.
-  checkCustomer(p, searchCouponsQuery(p, input, []));
-  const own = await accountIdsOfCustomer(knex, p.customerId);
-  const q = searchCouponsQuery(p, input, own);
-  const isOwn = new Set(own);
-  if (q.accountIds.some((id) => !isOwn.has(id))) throw new AdApiError(106);
+  let q = searchCouponsQuery(p, input, null);
+  checkCustomer(p, q);
+  if (q.accountIds.length > 0) {
+    // AccountId predicates must name the customer's own accounts (106): looked up first, then bound as an array.
+    const own = await accountIdsOfCustomer(knex, p.customerId);
+    const isOwn = new Set(own);
+    if (q.accountIds.some((id) => !isOwn.has(id))) throw new AdApiError(106);
+    q = searchCouponsQuery(p, input, own);
+  }
   const rows = await preparedRows<CouponSearchRow>(knex, q.sql, q.bindings as Knex.RawBinding[]);
   const showRedemption = (r: CouponSearchRow): boolean =>
     r.redeemed_account_id !== null &&

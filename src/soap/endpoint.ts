@@ -279,8 +279,10 @@ export function createSoapEndpoint(
       return;
     }
     if (outcome.unread) req.resume(); // the body is let through unbuffered, never decoded or parsed
-    res.writeHead(outcome.status, { 'Content-Type': XML_TYPE, 'Content-Length': Buffer.byteLength(outcome.body) });
-    res.end(outcome.body);
+    // Encoded once: the length and the socket write share the bytes (a string would be encoded for each).
+    const bytes = Buffer.from(outcome.body, 'utf8');
+    res.writeHead(outcome.status, { 'Content-Type': XML_TYPE, 'Content-Length': bytes.length });
+    res.end(bytes);
     deps.metrics.observe(outcome.operation, outcome.code === null ? 'ok' : String(outcome.code), seconds);
     deps.log.info('request', {
       trackingId,

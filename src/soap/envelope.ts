@@ -132,20 +132,23 @@ export function parseEnvelope(xml: string): RequestEnvelope {
   return { headers: opened.headers, body: opened.readBody() };
 }
 
+const envelopeStart = (trackingId: string): string =>
+  `<s:Envelope xmlns:s="${SOAP11}"><s:Header><h:TrackingId xmlns:h="${NS.tns}">${escapeText(trackingId)}</h:TrackingId>` +
+  `</s:Header><s:Body>`;
+const ENVELOPE_END = '</s:Body></s:Envelope>';
+
 function envelope(trackingId: string, body: string): string {
-  return (
-    `<s:Envelope xmlns:s="${SOAP11}"><s:Header><h:TrackingId xmlns:h="${NS.tns}">${escapeText(trackingId)}</h:TrackingId>` +
-    `</s:Header><s:Body>${body}</s:Body></s:Envelope>`
-  );
+  return envelopeStart(trackingId) + body + ENVELOPE_END;
 }
 
 /** `<OpResponse>` with its fields written in schema order and namespaces. */
 export function responseEnvelope(operation: string, trackingId: string, value: XObject): string {
   const name = `${operation}Response`;
-  const out: string[] = [`<${name}${namespaceDeclarations('tns')}>`];
+  // One join for the whole document (no second copy of a 90 KB body into the envelope).
+  const out: string[] = [envelopeStart(trackingId), `<${name}${namespaceDeclarations('tns')}>`];
   writeFields(out, wrapperFields(name), value, name);
-  out.push(`</${name}>`);
-  return envelope(trackingId, out.join(''));
+  out.push(`</${name}>`, ENVELOPE_END);
+  return out.join('');
 }
 
 function fault(trackingId: string, faultcode: string, faultstring: string, detail: string | null): string {

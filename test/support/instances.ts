@@ -36,6 +36,8 @@ export interface TwoInstances {
 export interface TwoInstancesOptions {
   /** Environment of the processes (PostgreSQL). */
   readonly env?: Record<string, string>;
+  /** The URL the processes connect to, from the fresh database's (e.g. through a pooler); default itself. */
+  readonly databaseUrlFor?: (url: string) => string;
   /** Configuration of the in-process servers (PGlite). */
   readonly config?: Partial<Config>;
 }
@@ -54,7 +56,13 @@ export async function startTwoInstances(options: TwoInstancesOptions = {}): Prom
     if (database.url) {
       const adminKey = randomBytes(18).toString('base64url');
       for (let i = 0; i < 2; i++)
-        processes.push(await spawnServer({ databaseUrl: database.url, adminKey, env: options.env }));
+        processes.push(
+          await spawnServer({
+            databaseUrl: options.databaseUrlFor?.(database.url) ?? database.url,
+            adminKey,
+            env: options.env,
+          }),
+        );
     } else {
       for (let i = 0; i < 2; i++) apps.push(await startTestApp(options.config ?? {}, database));
     }

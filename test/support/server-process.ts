@@ -30,6 +30,8 @@ export interface SpawnOptions {
   readonly adminKey: string;
   /** More environment (BILLING_TEST_CLOCK, OUTBOX_WORKER…). */
   readonly env?: Record<string, string>;
+  /** More Node options before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+  readonly nodeArgs?: readonly string[];
   /** How long to wait for GET /health (default 60 s). */
   readonly startTimeoutMs?: number;
   /** Leave DATA_DIR in place after stop() (to open the embedded database afterwards); the caller removes it. */
@@ -62,7 +64,7 @@ export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'billing-proc-'));
   const baseUrl = `http://127.0.0.1:${port}`;
   const output: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: repoRoot,
     env: {
       ...process.env,
