@@ -224,20 +224,21 @@ export async function reconcileLedger(
 }
 
 /**
- * Locks the account row (FOR UPDATE, as lockAccount) and reads its stored engine state in the same statement:
- * `undefined` when the account does not exist, `null` state when it has none yet.
+ * Locks the account row (FOR UPDATE, as lockAccount), then reads its stored engine state: `undefined` when the
+ * account does not exist, `null` state when it has none yet.
  */
 export async function lockAccountWithState(
   tx: Knex.Transaction,
   accountId: string,
 ): Promise<{ state: AccountState | null } | undefined> {
-  const { rows } = (await tx.raw(
-    `SELECT a.id, s.state FROM ${T.accounts} a LEFT JOIN ${OT.states} s ON s.account_id = a.id WHERE a.id = ? FOR UPDATE OF a`,
-    [accountId],
-  )) as { rows: { id: string; state: AccountState | null }[] };
-  const row = rows[0];
-  if (!row) return undefined;
-  return { state: row.state === null ? null : withPercentCarry(row.state) };
+  // Two statements, not one join: under READ COMMITTED a statement's snapshot is taken before it waits for the row
+  // lock, so a state read in the locking statement would be the one from before the previous holder committed (a
+  // lost update when redemptions on one account overlap). The read after the lock sees the committed state.
+  const locked = await tx(T.accounts).where({ id: accountId }).forUpdate().first('id');
+  if (!locked) return undefined;
+  const row = (await tx(OT.states).where({ account_id: accountId }).first('state')) as
+    { state: AccountState } | undefined;
+  return { state: row ? withPercentCarry(row.state) : null };
 }
 
 /** States saved before percent coverage was carried between spends have no percentCarry: they start from 0. */
