@@ -1,0 +1,135 @@
+// The reads behind the /offers page's Billing section: each account's insertion orders as SearchInsertionOrders
+// gives them (status, dates, PurchaseOrder, BudgetSpent against SpendCapAmount as of now), its billing documents as
+// GetBillingDocumentsInfo lists them, and one document's PDF as GetBillingDocuments returns it. Going through those
+// services keeps the page and the API from ever disagreeing, visibility rules included.
+import type { Knex } from 'knex';
+import { ApiError } from '../errors.ts';
+import { fromMinor, toMinor } from '../money.ts';
+import type { IoStatus } from '../rules/insertion-orders.ts';
+import type { Principal } from './auth.ts';
+import { getBillingDocuments, getBillingDocumentsInfo } from './billing-documents.ts';
+import { searchInsertionOrders } from './insertion-orders.ts';
+import { MAX_PAGE_SIZE } from './search-coupons.ts';
+
+export type { IoStatus } from '../rules/insertion-orders.ts';
+
+export interface PageInsertionOrder {
+  readonly id: string;
+  readonly name: string | null;
+  readonly status: IoStatus;
+  /** UTC days, YYYY-MM-DD; endDate null for an endless order. */
+  readonly startDate: string;
+  readonly endDate: string | null;
+  readonly purchaseOrder: string | null;
+  /** BudgetSpent and SpendCapAmount in minor units of the account's currency; no cap for an unlimited order. */
+  readonly spentMinor: string;
+  readonly capMinor: string | null;
+  readonly remainingMinor: string | null;
+}
+
+export interface PageBillingDocument {
+  readonly id: string;
+  readonly number: string;
+  readonly documentDate: Date;
+  /** Decimal text, as GetBillingDocumentsInfo's Amount. */
+  readonly amount: string;
+  /** The same in minor units (negative for a document that pays back). */
+  readonly amountMinor: number;
+  readonly currency: string;
+}
+
+export interface AccountBilling {
+  readonly orders: readonly PageInsertionOrder[];
+  readonly documents: readonly PageBillingDocument[];
+}
+
+const EPOCH = new Date(0);
+
+const signedMinor = (text: string, currency: string): number =>
+  text.startsWith('-') ? -toMinor(text.slice(1), currency) : toMinor(text, currency);
+
+async function ordersOf(knex: Knex, p: Principal, accountId: string, now: Date): Promise<PageInsertionOrder[]> {
+  const out: PageInsertionOrder[] = [];
+  for (let index = 0; ; index++) {
+    const page = await searchInsertionOrders(
+      knex,
+      p,
+      {
+        predicates: [{ field: 'AccountId', operator: 'Equals', value: accountId }],
+        ordering: [{ field: 'Id', order: 'Ascending' }],
+        page: { index, size: MAX_PAGE_SIZE },
+      },
+      now,
+    );
+    for (const v of page)
+      out.push({
+        id: v.order.id,
+        name: v.order.name,
+        status: v.status,
+        startDate: v.order.startDate,
+        endDate: v.order.endDate,
+        purchaseOrder: v.order.purchaseOrder,
+        spentMinor: v.budget?.spentMinor ?? '0',
+        capMinor: v.budget ? v.order.spendCapMinor : null,
+        remainingMinor: v.budget?.remainingMinor ?? null,
+      });
+    if (page.length < MAX_PAGE_SIZE) return out;
+  }
+}
+
+/** Orders and documents (oldest first) of each of the listed accounts, which must be the user's. */
+export async function billingOfAccounts(
+  knex: Knex,
+  p: Principal,
+  accountIds: readonly string[],
+  now: Date,
+): Promise<Map<string, AccountBilling>> {
+  const out = new Map<string, AccountBilling>();
+  for (const id of accountIds) {
+    const orders = await ordersOf(knex, p, id, now);
+    // One account per call, so a group document shows under every account it bills.
+    const docs = await getBillingDocumentsInfo(
+      knex,
+      p,
+      { accountIds: [id], startDate: EPOCH, endDate: null, returnInvoiceNumber: true },
+      now,
+    );
+    out.set(id, {
+      orders,
+      documents: docs.map((d) => ({
+        id: d.documentId,
+        number: d.documentNumber ?? '',
+        documentDate: d.documentDate,
+        amount: d.amount,
+        amountMinor: signedMinor(d.amount, d.currency),
+        currency: d.currency,
+      })),
+    });
+  }
+  return out;
+}
+
+/** The minor units of an order figure as decimal text in the account's currency. */
+export const orderAmount = (minor: string, currency: string): string => fromMinor(minor, currency);
+
+/**
+ * One document's PDF exactly as GetBillingDocuments returns it, or null when the id is not one of the user's
+ * customer's documents (GetBillingDocuments' 4601) or is no document id at all.
+ */
+export async function documentPdf(
+  knex: Knex,
+  p: Principal,
+  documentId: string,
+): Promise<{ number: string; data: Buffer } | null> {
+  if (!/^[1-9]\d{0,17}$/.test(documentId)) return null;
+  try {
+    const [file] = await getBillingDocuments(knex, p, {
+      infos: [{ customerId: null, documentId }],
+      type: 'Pdf',
+    });
+    return file ? { number: file.number, data: file.data } : null;
+  } catch (e) {
+    if (e instanceof ApiError && e.problems.every((x) => x.code === 4601)) return null;
+    throw e;
+  }
+}
