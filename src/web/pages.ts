@@ -254,7 +254,7 @@ function billingSection(a: AccountView, b: BillingView | undefined): SafeHtml {
     <h4 class="sub">Insertion orders</h4>
     ${
       orders.length === 0
-        ? html`<p class="empty">No insertion orders on this account.</p>`
+        ? html`<p class="quiet">No insertion orders on this account.</p>`
         : html`<ul class="orders">
             ${orders.map(orderCard)}
           </ul>`
@@ -262,7 +262,7 @@ function billingSection(a: AccountView, b: BillingView | undefined): SafeHtml {
     <h4 class="sub">Billing documents</h4>
     ${
       documents.length === 0
-        ? html`<p class="empty">No billing documents yet: one is issued after each month with spend.</p>`
+        ? html`<p class="quiet">No billing documents yet: one is issued after each month with spend.</p>`
         : html`<table class="documents">
             <caption class="sr-only">
               Billing documents of account ${a.number}

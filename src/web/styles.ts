@@ -86,7 +86,7 @@ table.documents .num { text-align: right; font-variant-numeric: tabular-nums; }
 table.documents a { display: inline-block; min-height: 1.5rem; color: var(--brand); font-weight: 600; }
 .next { margin: .5rem 0 0; font-size: .95rem; }
 .next strong { display: block; font-size: .85rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
-.empty { color: var(--muted); margin: 0 0 .5rem; }
+.empty, .quiet { color: var(--muted); margin: 0 0 .5rem; }
 .flash { border-radius: .35rem; padding: .6rem .8rem; margin: .75rem 0; border: 1px solid; font-weight: 500; }
 .flash.ok { color: var(--ok); background: var(--ok-bg); }
 .flash.error { color: var(--bad); background: var(--bad-bg); }
