@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { closeBillingMonths } from '../../src/services/billing-close.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { pdfText } from '../support/billing-documents.ts';
-import { launchBrowser, openPage, redeemCode, screenshot, signInWithPassword } from '../support/browser.ts';
+import { launchBrowser, openPage, PHONE, redeemCode, screenshot, signInWithPassword } from '../support/browser.ts';
 import { callNodeSoap } from '../support/clients.ts';
 import { resetClock, setClock } from '../support/clock.ts';
 import { makeAccount, makeCouponClass, makeCustomer, makeUser, mint } from '../support/factories.ts';
@@ -117,5 +117,17 @@ describe('Offers page Billing section in a browser', function () {
     const [doc] = list((resultOf(docs).BillingDocuments as Rec).BillingDocument);
     expect(pdf.equals(Buffer.from(String(doc!.Data), 'base64'))).to.equal(true);
     expect(await billing(prepaid.number).innerText()).to.contain('No billing documents yet');
+  });
+
+  it('the Billing section reads well on a phone: nothing sticks out sideways', async () => {
+    await page.setViewportSize(PHONE);
+    await page.reload();
+    const boxes = page.locator('section.billing, article.order, table.documents, table.documents td, progress');
+    expect(await boxes.count()).to.be.greaterThan(6);
+    for (const el of await boxes.all()) {
+      const box = await el.boundingBox();
+      if (box) expect(box.x + box.width).to.be.at.most(PHONE.width);
+    }
+    await screenshot(page, 'billing-02-phone');
   });
 });
