@@ -8,6 +8,7 @@ import { fromMinor, toMinor } from '../money.ts';
 import type { IoStatus } from '../rules/insertion-orders.ts';
 import type { Principal } from './auth.ts';
 import { getBillingDocuments, getBillingDocumentsInfo } from './billing-documents.ts';
+import { ioAccount } from '../repositories/insertion-orders.ts';
 import { searchInsertionOrders } from './insertion-orders.ts';
 import { MAX_PAGE_SIZE } from './search-coupons.ts';
 
@@ -39,6 +40,8 @@ export interface PageBillingDocument {
 }
 
 export interface AccountBilling {
+  /** Invoice-billed accounts hold insertion orders; prepaid ones (the default) never do. */
+  readonly invoiceBilled: boolean;
   readonly orders: readonly PageInsertionOrder[];
   readonly documents: readonly PageBillingDocument[];
 }
@@ -95,6 +98,7 @@ export async function billingOfAccounts(
       now,
     );
     out.set(id, {
+      invoiceBilled: (await ioAccount(knex, id))?.invoiceBilled ?? false,
       orders,
       documents: docs.map((d) => ({
         id: d.documentId,

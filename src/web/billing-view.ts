@@ -42,6 +42,7 @@ export interface DocumentRow {
 }
 
 export interface BillingView {
+  readonly invoiceBilled: boolean;
   readonly orders: readonly OrderCard[];
   readonly documents: readonly DocumentRow[];
 }
@@ -50,6 +51,7 @@ export const documentHref = (id: string): string => `/offers/documents/${id}/pdf
 
 export function billingView(b: AccountBilling, currency: string): BillingView {
   return {
+    invoiceBilled: b.invoiceBilled,
     orders: b.orders.map((o) => {
       const spent = orderAmount(o.spentMinor, currency);
       const budget: Bar | null =

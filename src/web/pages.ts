@@ -254,7 +254,13 @@ function billingSection(a: AccountView, b: BillingView | undefined): SafeHtml {
     <h4 class="sub">Insertion orders</h4>
     ${
       orders.length === 0
-        ? html`<p class="quiet">No insertion orders on this account.</p>`
+        ? html`<p class="quiet">
+            ${
+              b?.invoiceBilled
+                ? 'No insertion orders on this account.'
+                : 'This account is prepaid: ad spend is charged to its payment method, so it has no insertion orders.'
+            }
+          </p>`
         : html`<ul class="orders">
             ${orders.map(orderCard)}
           </ul>`

@@ -82,7 +82,7 @@ describe('Offers page Billing section in a browser', function () {
     expect(await bar.getAttribute('aria-valuemax')).to.equal(String(io!.SpendCapAmount));
     expect(await bar.getAttribute('aria-valuetext')).to.equal('USD 250.55 of USD 1,000.00 spent, USD 749.45 remaining');
     expect(await section.innerText()).to.contain('No billing documents yet');
-    expect(await billing(prepaid.number).innerText()).to.contain('No insertion orders on this account.');
+    expect(await billing(prepaid.number).innerText()).to.contain('This account is prepaid');
   });
 
   it('after the month closes, the document is listed with number, date and amount, and its PDF downloads', async () => {

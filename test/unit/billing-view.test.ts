@@ -18,7 +18,7 @@ const ORDER: PageInsertionOrder = {
 
 describe('Billing section view', () => {
   it('writes an order’s budget bar from exact minor units: decimal value and max, money text with both figures', () => {
-    const [o] = billingView({ orders: [ORDER], documents: [] }, 'USD').orders;
+    const [o] = billingView({ invoiceBilled: true, orders: [ORDER], documents: [] }, 'USD').orders;
     expect(o!.budget).to.deep.equal({
       label: 'Budget spent',
       value: '250.55',
@@ -31,6 +31,7 @@ describe('Billing section view', () => {
   it('a zero-decimal currency keeps whole units, and an exhausted order shows nothing remaining', () => {
     const [o] = billingView(
       {
+        invoiceBilled: true,
         orders: [{ ...ORDER, status: 'Exhausted', spentMinor: '120000', capMinor: '100000', remainingMinor: '0' }],
         documents: [],
       },
@@ -42,7 +43,11 @@ describe('Billing section view', () => {
 
   it('an unlimited, endless order without a name shows no bar, "no end date" and a name from its id', () => {
     const [o] = billingView(
-      { orders: [{ ...ORDER, name: null, endDate: null, capMinor: null, remainingMinor: null }], documents: [] },
+      {
+        invoiceBilled: true,
+        orders: [{ ...ORDER, name: null, endDate: null, capMinor: null, remainingMinor: null }],
+        documents: [],
+      },
       'USD',
     ).orders;
     expect([o!.budget, o!.endText, o!.name]).to.deep.equal([null, 'no end date', 'Insertion order 7']);
@@ -51,6 +56,7 @@ describe('Billing section view', () => {
   it('a document row has its number, UTC date, amount (negative too) and the download address', () => {
     const { documents } = billingView(
       {
+        invoiceBilled: true,
         orders: [],
         documents: [
           {
