@@ -7,10 +7,13 @@ import { ApiError } from '../errors.ts';
 import { fromMinor, toMinor } from '../money.ts';
 import type { IoStatus } from '../rules/insertion-orders.ts';
 import type { Principal } from './auth.ts';
-import { getBillingDocuments, getBillingDocumentsInfo } from './billing-documents.ts';
-import { ioAccount } from '../repositories/insertion-orders.ts';
-import { searchInsertionOrders } from './insertion-orders.ts';
-import { MAX_PAGE_SIZE } from './search-coupons.ts';
+import {
+  getBillingDocuments,
+  getBillingDocumentsInfo,
+  MAX_INFO_ACCOUNTS,
+  type BillingDocumentInfoView,
+} from './billing-documents.ts';
+import { insertionOrdersOfAccounts, type InsertionOrderView } from './insertion-orders.ts';
 
 export type { IoStatus } from '../rules/insertion-orders.ts';
 
@@ -51,65 +54,54 @@ const EPOCH = new Date(0);
 const signedMinor = (text: string, currency: string): number =>
   text.startsWith('-') ? -toMinor(text.slice(1), currency) : toMinor(text, currency);
 
-async function ordersOf(knex: Knex, p: Principal, accountId: string, now: Date): Promise<PageInsertionOrder[]> {
-  const out: PageInsertionOrder[] = [];
-  for (let index = 0; ; index++) {
-    const page = await searchInsertionOrders(
-      knex,
-      p,
-      {
-        predicates: [{ field: 'AccountId', operator: 'Equals', value: accountId }],
-        ordering: [{ field: 'Id', order: 'Ascending' }],
-        page: { index, size: MAX_PAGE_SIZE },
-      },
-      now,
-    );
-    for (const v of page)
-      out.push({
-        id: v.order.id,
-        name: v.order.name,
-        status: v.status,
-        startDate: v.order.startDate,
-        endDate: v.order.endDate,
-        purchaseOrder: v.order.purchaseOrder,
-        spentMinor: v.budget?.spentMinor ?? '0',
-        capMinor: v.budget ? v.order.spendCapMinor : null,
-        remainingMinor: v.budget?.remainingMinor ?? null,
-      });
-    if (page.length < MAX_PAGE_SIZE) return out;
-  }
+function pageOrder(v: InsertionOrderView): PageInsertionOrder {
+  return {
+    id: v.order.id,
+    name: v.order.name,
+    status: v.status,
+    startDate: v.order.startDate,
+    endDate: v.order.endDate,
+    purchaseOrder: v.order.purchaseOrder,
+    spentMinor: v.budget?.spentMinor ?? '0',
+    capMinor: v.budget ? v.order.spendCapMinor : null,
+    remainingMinor: v.budget?.remainingMinor ?? null,
+  };
 }
 
-/** Orders and documents (oldest first) of each of the listed accounts, which must be the user's. */
+/**
+ * Orders and documents (oldest first) of each of the listed accounts, which must be the user's. A few queries for
+ * the whole page, whatever the number of accounts. A billing group's document is listed once, under the first of
+ * its accounts in the list, as GetBillingDocumentsInfo lists it.
+ */
 export async function billingOfAccounts(
   knex: Knex,
   p: Principal,
   accountIds: readonly string[],
   now: Date,
 ): Promise<Map<string, AccountBilling>> {
-  const out = new Map<string, AccountBilling>();
-  for (const id of accountIds) {
-    const orders = await ordersOf(knex, p, id, now);
-    // One account per call, so a group document shows under every account it bills.
-    const docs = await getBillingDocumentsInfo(
-      knex,
-      p,
-      { accountIds: [id], startDate: EPOCH, endDate: null, returnInvoiceNumber: true },
-      now,
-    );
-    out.set(id, {
-      invoiceBilled: (await ioAccount(knex, id))?.invoiceBilled ?? false,
-      orders,
-      documents: docs.map((d) => ({
-        id: d.documentId,
-        number: d.documentNumber ?? '',
-        documentDate: d.documentDate,
-        amount: d.amount,
-        amountMinor: signedMinor(d.amount, d.currency),
-        currency: d.currency,
-      })),
-    });
+  const { invoiceBilled, views } = await insertionOrdersOfAccounts(knex, p, accountIds, now);
+  const docs: BillingDocumentInfoView[] = [];
+  for (let i = 0; i < accountIds.length; i += MAX_INFO_ACCOUNTS) {
+    const ids = accountIds.slice(i, i + MAX_INFO_ACCOUNTS);
+    const input = { accountIds: ids, startDate: EPOCH, endDate: null, returnInvoiceNumber: true };
+    docs.push(...(await getBillingDocumentsInfo(knex, p, input, now)));
   }
+  const out = new Map<
+    string,
+    { invoiceBilled: boolean; orders: PageInsertionOrder[]; documents: PageBillingDocument[] }
+  >();
+  for (const id of accountIds)
+    out.set(id, { invoiceBilled: invoiceBilled.get(id) ?? false, orders: [], documents: [] });
+  for (const v of views) out.get(v.order.accountId)?.orders.push(pageOrder(v));
+  for (const d of docs)
+    out.get(d.accountId)?.documents.push({
+      id: d.documentId,
+      number: d.documentNumber ?? '',
+      documentDate: d.documentDate,
+      amount: d.amount,
+      amountMinor: signedMinor(d.amount, d.currency),
+      currency: d.currency,
+    });
   return out;
 }
 
