@@ -66,6 +66,16 @@ describe('offers page: billing document downloads', function () {
     expect(body.equals(Buffer.from(String(doc!.Data), 'base64'))).to.equal(true);
   });
 
+  it("the page links the customer's own document and never another customer's", async () => {
+    const cookie = await signInOverHttp(t.baseUrl, 'alice', PASSWORD);
+    const page = await (await fetch(`${t.baseUrl}/offers`, { headers: { Cookie: cookie } })).text();
+    expect(page).to.contain(`href="/offers/documents/${ownDoc.id}/pdf"`);
+    expect(page).to.contain(ownDoc.number);
+    expect(page).to.contain('USD 12.34');
+    expect(page).not.to.contain(`/offers/documents/${otherDoc.id}/pdf`);
+    expect(page).not.to.contain(otherDoc.number);
+  });
+
   it('a view-only user of the same customer may download it too, as GetBillingDocuments allows', async () => {
     const res = await download(ownDoc.id, await signInOverHttp(t.baseUrl, 'viewer', PASSWORD));
     expect(res.status).to.equal(200);
