@@ -99,28 +99,52 @@ function toOrder(r: DbInsertionOrderRow): InsertionOrder {
   };
 }
 
+interface IoAccountRow {
+  id: string;
+  customer_id: string;
+  number: string;
+  currency: string;
+  email: string | null;
+  invoice_billed: boolean;
+}
+const IO_ACCOUNT_COLUMNS = ['id', 'customer_id', 'number', 'currency', 'email', 'invoice_billed'] as const;
+
+const toIoAccount = (r: IoAccountRow): IoAccount => ({
+  id: r.id,
+  customerId: r.customer_id,
+  number: r.number,
+  currency: r.currency.trim(),
+  email: r.email,
+  invoiceBilled: r.invoice_billed,
+});
+
 export async function ioAccount(db: Knex | Knex.Transaction, accountId: string): Promise<IoAccount | null> {
   const r = (await db(T.accounts)
     .where({ id: accountId })
-    .first('id', 'customer_id', 'number', 'currency', 'email', 'invoice_billed')) as
-    | {
-        id: string;
-        customer_id: string;
-        number: string;
-        currency: string;
-        email: string | null;
-        invoice_billed: boolean;
-      }
-    | undefined;
-  if (!r) return null;
-  return {
-    id: r.id,
-    customerId: r.customer_id,
-    number: r.number,
-    currency: r.currency.trim(),
-    email: r.email,
-    invoiceBilled: r.invoice_billed,
-  };
+    .first(...IO_ACCOUNT_COLUMNS)) as IoAccountRow | undefined;
+  return r ? toIoAccount(r) : null;
+}
+
+/** The listed accounts that belong to the customer, by id (one query for a whole page of accounts). */
+export async function ioAccountsOfCustomer(
+  db: Knex,
+  customerId: string,
+  accountIds: readonly string[],
+): Promise<Map<string, IoAccount>> {
+  const rows = (await db(T.accounts)
+    .where({ customer_id: customerId })
+    .whereIn('id', [...accountIds])
+    .select(...IO_ACCOUNT_COLUMNS)) as IoAccountRow[];
+  return new Map(rows.map((r) => [r.id, toIoAccount(r)]));
+}
+
+/** Every order of the listed accounts, by account and then id. */
+export async function ordersOfAccounts(db: Knex, accountIds: readonly string[]): Promise<InsertionOrder[]> {
+  if (accountIds.length === 0) return [];
+  const rows = (await db(T.insertionOrders)
+    .whereIn('account_id', [...accountIds])
+    .orderBy([{ column: 'account_id' }, { column: 'id' }])) as DbInsertionOrderRow[];
+  return rows.map(toOrder);
 }
 
 /** Locks the account row, so that orders of one account are added and approved one at a time. */

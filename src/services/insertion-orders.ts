@@ -8,9 +8,11 @@ import { accountIdsOfCustomer } from '../repositories/coupon-search.ts';
 import {
   insertOrder,
   ioAccount,
+  ioAccountsOfCustomer,
   lockIoAccount,
   lockOrderOfAccounts,
   orderDatesOfAccount,
+  ordersOfAccounts,
   recordEvent,
   searchOrdersOfAccount,
   spendInWindows,
@@ -483,6 +485,27 @@ export async function searchInsertionOrders(
   const spent = await spentOf(knex, orders, now);
   const today = utcDay(now);
   return orders.map((o) => viewOf(o, account, spent.get(o.id) ?? '0', today));
+}
+
+/**
+ * Every order of the listed accounts of the user's customer (others are left out), each as SearchInsertionOrders
+ * shows it (the same status and budget figures as of now), for the offers page; with whether each account is
+ * invoice-billed.
+ */
+export async function insertionOrdersOfAccounts(
+  knex: Knex,
+  p: Principal,
+  accountIds: readonly string[],
+  now: Date,
+): Promise<{ invoiceBilled: ReadonlyMap<string, boolean>; views: InsertionOrderView[] }> {
+  const accounts = await ioAccountsOfCustomer(knex, p.customerId, accountIds);
+  const orders = await ordersOfAccounts(knex, [...accounts.keys()]);
+  const spent = await spentOf(knex, orders, now);
+  const today = utcDay(now);
+  return {
+    invoiceBilled: new Map([...accounts.values()].map((a) => [a.id, a.invoiceBilled])),
+    views: orders.map((o) => viewOf(o, accounts.get(o.accountId)!, spent.get(o.id) ?? '0', today)),
+  };
 }
 
 export interface CreateOrderInput {

@@ -59,3 +59,15 @@ export function codeTail(code: string): { hidden: string; tail: string } {
 export function percentText(bp: number): string {
   return `${(bp / 100).toString()}%`;
 }
+
+const dayFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** A UTC day ("2026-03-01", or an instant) as "1 Mar 2026". */
+export function dayText(day: string | Date): string {
+  return dayFormat.format(typeof day === 'string' ? new Date(`${day}T00:00:00Z`) : day);
+}

@@ -4,6 +4,7 @@ import type { OfferStatus } from '../services/offers-page.ts';
 import { html, when, type SafeHtml } from './html.ts';
 import type { AccountView, Bar, OfferCard } from './offer-view.ts';
 import { STATUS_HELP, STATUS_LABEL, STATUS_MARK } from './offer-view.ts';
+import type { BillingView, DocumentRow, OrderCard } from './billing-view.ts';
 import type { Flash } from './sessions.ts';
 import { dateTime } from './format.ts';
 
@@ -123,7 +124,7 @@ function badge(s: OfferStatus): SafeHtml {
   return html`<span class="badge s-${s}"><span aria-hidden="true">${STATUS_MARK[s]}</span>${STATUS_LABEL[s]}</span>`;
 }
 
-function bar(b: Bar, id: string, kind: 'earning' | 'used'): SafeHtml {
+function bar(b: Bar, id: string, kind: 'earning' | 'used' | 'budget'): SafeHtml {
   // <progress> draws the bar with no inline style (which the CSP forbids); the explicit role and aria values
   // make what it announces the same in every browser and screen reader.
   return html`<div class="bar">
@@ -212,7 +213,83 @@ function redeemForm(a: AccountView, csrf: string): SafeHtml {
   </form>`;
 }
 
-function accountSection(a: AccountView, csrf: string, flash: Flash | null): SafeHtml {
+function orderCard(o: OrderCard): SafeHtml {
+  const id = `io-${o.id}`;
+  return html`<li>
+    <article class="order" aria-labelledby="${id}-title" data-status="${o.status}">
+      <div class="offer-head">
+        <h4 id="${id}-title">${o.name}</h4>
+        <span class="badge io-${o.status}">${o.statusLabel}</span>
+      </div>
+      <dl class="facts">
+        <dt>Dates</dt>
+        <dd>
+          <time datetime="${o.startIso}">${o.startText}</time> –
+          ${o.endIso === null ? o.endText : html`<time datetime="${o.endIso}">${o.endText}</time>`}
+        </dd>
+        <dt>Purchase order</dt>
+        <dd>${o.purchaseOrder ?? 'None'}</dd>
+      </dl>
+      ${o.budget ? bar(o.budget, `${id}-budget`, 'budget') : html`<p class="note">No spend limit.</p>`}
+    </article>
+  </li>`;
+}
+
+function documentItem(d: DocumentRow): SafeHtml {
+  return html`<tr>
+    <td>${d.number}</td>
+    <td><time datetime="${d.dateIso}">${d.date}</time></td>
+    <td class="num">${d.amount}</td>
+    <td>
+      <a href="${d.href}" download>Download PDF<span class="sr-only"> of invoice ${d.number}</span></a>
+    </td>
+  </tr>`;
+}
+
+function billingSection(a: AccountView, b: BillingView | undefined): SafeHtml {
+  const orders = b?.orders ?? [];
+  const documents = b?.documents ?? [];
+  return html`<section class="billing" aria-labelledby="billing-${a.id}">
+    <h3 id="billing-${a.id}">Billing</h3>
+    <h4 class="sub">Insertion orders</h4>
+    ${
+      orders.length === 0
+        ? html`<p class="quiet">
+            ${
+              b?.invoiceBilled
+                ? 'No insertion orders on this account.'
+                : 'This account is prepaid: ad spend is charged to its payment method, so it has no insertion orders.'
+            }
+          </p>`
+        : html`<ul class="orders">
+            ${orders.map(orderCard)}
+          </ul>`
+    }
+    <h4 class="sub">Billing documents</h4>
+    ${
+      documents.length === 0
+        ? html`<p class="quiet">No billing documents yet: one is issued after each month with spend.</p>`
+        : html`<table class="documents">
+            <caption class="sr-only">
+              Billing documents of account ${a.number}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Number</th>
+                <th scope="col">Date</th>
+                <th scope="col" class="num">Amount</th>
+                <th scope="col">File</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${documents.map(documentItem)}
+            </tbody>
+          </table>`
+    }
+  </section>`;
+}
+
+function accountSection(a: AccountView, csrf: string, flash: Flash | null, b: BillingView | undefined): SafeHtml {
   return html`<section class="account" id="account-${a.id}" aria-labelledby="account-${a.id}-title">
     <div class="account-head">
       <h2 id="account-${a.id}-title">Account ${a.number}</h2>
@@ -225,7 +302,7 @@ function accountSection(a: AccountView, csrf: string, flash: Flash | null): Safe
             ${a.offers.map((o) => offerCard(o, a, csrf))}
           </ul>`
     }
-    ${when(flash, () => flashBox(flash)!)} ${redeemForm(a, csrf)}
+    ${when(flash, () => flashBox(flash)!)} ${redeemForm(a, csrf)} ${billingSection(a, b)}
   </section>`;
 }
 
@@ -236,6 +313,8 @@ export interface OffersPageInput {
   readonly now: number;
   readonly testClock: boolean;
   readonly accounts: readonly AccountView[];
+  /** The Billing section of each account, by account id. */
+  readonly billing: ReadonlyMap<string, BillingView>;
   readonly flash: Flash | null;
 }
 
@@ -261,7 +340,7 @@ export function offersPage(p: OffersPageInput): SafeHtml {
       ${
         p.accounts.length === 0
           ? html`<p class="empty">You have no advertising accounts yet.</p>`
-          : p.accounts.map((a) => accountSection(a, p.csrf, accountFlash(a.id)))
+          : p.accounts.map((a) => accountSection(a, p.csrf, accountFlash(a.id), p.billing.get(a.id)))
       }`,
     header,
   );

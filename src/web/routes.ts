@@ -10,6 +10,8 @@ import { BodyTooLargeError, decodeUtf8, readBody } from '../request-body.ts';
 import type { Logger } from '../log.ts';
 import type { Principal } from '../services/auth.ts';
 import { offersOverview } from '../services/offers-page.ts';
+import { billingOfAccounts, documentPdf } from '../services/billing-page.ts';
+import { billingView, type BillingView } from './billing-view.ts';
 import type { SafeHtml } from './html.ts';
 import { accountViews } from './offer-view.ts';
 import { CSS_PATH, messagePage, offersPage, signInPage } from './pages.ts';
@@ -152,6 +154,17 @@ async function showPage(deps: WebDeps, req: IncomingMessage, res: ServerResponse
   if (!session.user) return sendHtml(deps, res, 200, signInPage({ csrf: csrfToken(session.id), flash: session.flash }));
   const p = principalOf(session.user);
   const { who, customerName, accounts, coupons, classNames } = await offersOverview(knex, p, now);
+  const billing = await billingOfAccounts(
+    knex,
+    p,
+    accounts.map((a) => a.id),
+    now,
+  );
+  const billingViews = new Map<string, BillingView>();
+  for (const a of accounts) {
+    const b = billing.get(a.id);
+    if (b) billingViews.set(a.id, billingView(b, a.currency));
+  }
   sendHtml(
     deps,
     res,
@@ -163,9 +176,40 @@ async function showPage(deps: WebDeps, req: IncomingMessage, res: ServerResponse
       now: now.getTime(),
       testClock: deps.clock.adjustable,
       accounts: accountViews(accounts, coupons, classNames, p.role, now.getTime()),
+      billing: billingViews,
       flash: session.flash,
     }),
   );
+}
+
+const DOCUMENT_PDF = /^\/offers\/documents\/([^/]{1,40})\/pdf$/;
+
+function notFound(deps: WebDeps, res: ServerResponse): void {
+  sendHtml(deps, res, 404, messagePage('Page not found', 'There is nothing at this address.'));
+}
+
+/**
+ * A billing document's PDF, the same bytes GetBillingDocuments returns, for a signed-in user whose customer the
+ * document bills (GetBillingDocuments' visibility); any other id is a plain 404, so ids of other customers'
+ * documents cannot be told from ids that do not exist. Signed out: back to the sign-in form.
+ */
+async function downloadPdf(deps: WebDeps, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  const { knex } = deps;
+  const session = await loadSession(knex, req, new Date());
+  if (!session?.user) return redirect(deps, res, OFFERS_PATH);
+  const now = await deps.clock.now();
+  if (tokenExpired(session.user, now)) return redirect(deps, res, OFFERS_PATH); // the page signs it out
+  const file = await documentPdf(knex, principalOf(session.user), id);
+  if (!file) return notFound(deps, res);
+  deps.log.info('offers document download', { userId: session.user.userId, documentId: id });
+  res.writeHead(200, {
+    ...headers(deps),
+    'Content-Type': 'application/pdf',
+    'Content-Disposition': `attachment; filename="${file.number}.pdf"`,
+    'Content-Length': file.data.length,
+    'Cache-Control': 'no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : file.data);
 }
 
 function clientAddress(req: IncomingMessage): string {
@@ -288,6 +332,14 @@ async function route(deps: WebDeps, req: IncomingMessage, res: ServerResponse, p
     });
     return void res.end(APP_CSS);
   }
+  const pdf = DOCUMENT_PDF.exec(path);
+  if (pdf) {
+    if (read) return downloadPdf(deps, req, res, pdf[1]!);
+    req.resume();
+    return sendHtml(deps, res, 405, messagePage('Not allowed', 'This file can only be downloaded.'), {
+      Allow: 'GET, HEAD',
+    });
+  }
   const action = POSTS[path];
   if (action) {
     if (read) return redirect(deps, res, OFFERS_PATH);
@@ -304,7 +356,7 @@ async function route(deps: WebDeps, req: IncomingMessage, res: ServerResponse, p
     return action(deps, req, res, form, session);
   }
   req.resume();
-  sendHtml(deps, res, 404, messagePage('Page not found', 'There is nothing at this address.'));
+  notFound(deps, res);
 }
 
 /** Serves every path under /offers; the HTTP server routes them here. */

@@ -66,9 +66,27 @@ progress::-webkit-progress-value { background: var(--brand); }
 progress::-moz-progress-bar { background: var(--brand); }
 progress.used::-webkit-progress-value { background: var(--ok); }
 progress.used::-moz-progress-bar { background: var(--ok); }
+progress.budget::-webkit-progress-value { background: var(--warn); }
+progress.budget::-moz-progress-bar { background: var(--warn); }
+section.billing { margin-top: 1rem; border-top: 1px solid var(--line); padding-top: .75rem; }
+section.billing h3 { margin: 0 0 .25rem; }
+section.billing h4.sub { margin: .75rem 0 .4rem; font-size: .95rem; color: var(--muted); text-transform: uppercase;
+  letter-spacing: .04em; }
+ul.orders { list-style: none; margin: 0; padding: 0; display: grid; gap: .75rem; grid-template-columns: 1fr; }
+@media (min-width: 48rem) { ul.orders { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+article.order { border: 1px solid var(--line); border-radius: .5rem; padding: .75rem; height: 100%; }
+article.order h4 { margin: 0; }
+.badge.io-Active { color: var(--ok); background: var(--ok-bg); }
+.badge.io-PendingUserReview, .badge.io-NotStarted, .badge.io-Queued { color: var(--info); background: var(--info-bg); }
+.badge.io-Exhausted { color: var(--warn); background: var(--warn-bg); }
+.badge.io-Expired, .badge.io-Canceled, .badge.io-Declined { color: var(--off); background: var(--off-bg); }
+table.documents { width: 100%; border-collapse: collapse; font-size: .95rem; }
+table.documents th, table.documents td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); }
+table.documents .num { text-align: right; font-variant-numeric: tabular-nums; }
+table.documents a { display: inline-block; min-height: 1.5rem; color: var(--brand); font-weight: 600; }
 .next { margin: .5rem 0 0; font-size: .95rem; }
 .next strong { display: block; font-size: .85rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
-.empty { color: var(--muted); margin: 0 0 .5rem; }
+.empty, .quiet { color: var(--muted); margin: 0 0 .5rem; }
 .flash { border-radius: .35rem; padding: .6rem .8rem; margin: .75rem 0; border: 1px solid; font-weight: 500; }
 .flash.ok { color: var(--ok); background: var(--ok-bg); }
 .flash.error { color: var(--bad); background: var(--bad-bg); }
