@@ -26,7 +26,7 @@ describe('insertion orders', function () {
   let client: soap.Client;
 
   before(async () => {
-    t = await startTestApp({ testClock: true });
+    t = await startTestApp({ testClock: true, expirySweepMs: 0 });
     client = await makeNodeSoapClient(t.endpoint);
   });
   after(async () => t.close());
