@@ -76,6 +76,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       config.maxConcurrentPerCustomer ?? defaultMaxConcurrentPerCustomer(config.dbPoolMax ?? DB_POOL_MAX),
     customerWaitMs: config.customerWaitMs ?? DEFAULT_CUSTOMER_WAIT_MS,
     adminKey: config.adminKey,
+    couponXmlCacheEntries: config.couponXmlCache,
     signInLimit: {
       maxFailures: config.signInMaxFailures ?? DEFAULT_SIGN_IN_LIMIT.maxFailures,
       windowMs: config.signInWindowMs ?? DEFAULT_SIGN_IN_LIMIT.windowMs,

@@ -28,6 +28,7 @@ export interface SearchCouponsInput {
 /** One row of the search: the coupon, its class, and the accounts that redeemed or claimed it. */
 interface CouponSearchRow {
   id: string;
+  xml_version: number;
   code: string;
   class_name: string;
   coupon_type: string;
@@ -71,6 +72,9 @@ export interface FoundClaim {
 }
 /** A coupon as the user may see it: whatever the user may not see is already removed. */
 export interface FoundCoupon {
+  /** The coupon's id and version (bumped by every update of the row): together they name what it shows. */
+  readonly id: string;
+  readonly version: number;
   readonly code: string;
   readonly className: string;
   readonly couponType: string;
@@ -292,7 +296,7 @@ export function paging(page: SearchCouponsInput['page']): { offset: number; size
   return { offset: index * size, size };
 }
 
-const SELECT = `c.id, c.code, c.class_name, k.coupon_type, k.amount_minor, k.spend_threshold_minor, k.currency,
+const SELECT = `c.id, c.xml_version, c.code, c.class_name, k.coupon_type, k.amount_minor, k.spend_threshold_minor, k.currency,
   k.percent_off, k.active_days, k.expiration_date, k.start_date, k.end_date, c.send_to_email, c.send_to_date,
   c.owner_customer_id, c.redeemed_account_id, c.redemption_date, ra.number AS r_number, ra.customer_id AS r_customer_id,
   ra.bill_to_customer_id AS r_bill_to, ra.currency AS r_currency, c.claimed_account_id, c.claim_date, ca.number AS c_number,
@@ -420,6 +424,8 @@ export async function searchCoupons(
   return rows.map((r): FoundCoupon => {
     const offer = showRedemption(r) ? offers.get(r.id) : undefined;
     return {
+      id: r.id,
+      version: r.xml_version,
       code: r.code,
       className: r.class_name,
       couponType: r.coupon_type,
