@@ -173,42 +173,50 @@ const SELECT = `c.id, c.xml_version, c.code, c.class_name, k.coupon_type, k.amou
   c.claimed_account_id, c.claim_date, ca.number AS c_number, ca.customer_id AS c_customer_id,
   ca.bill_to_customer_id AS c_bill_to`;
 
+// Column readers of rowOf(), at module level (not closures made per row).
+const s = (a: readonly unknown[], i: number): string => String(a[i]);
+const sn = (a: readonly unknown[], i: number): string | null => (a[i] === null ? null : String(a[i]));
+const d = (a: readonly unknown[], i: number): Date | null => (a[i] as Date | null) ?? null;
+
 function rowOf(a: readonly unknown[]): CouponSearchRow {
-  const s = (i: number): string => String(a[i]);
-  const sn = (i: number): string | null => (a[i] === null ? null : String(a[i]));
-  const d = (i: number): Date | null => (a[i] as Date | null) ?? null;
   return {
-    id: s(0),
+    id: s(a, 0),
     version: Number(a[1]),
-    code: s(2),
-    className: s(3),
-    couponType: s(4),
-    amountMinor: s(5),
-    spendThresholdMinor: s(6),
-    currency: s(7),
-    percentOff: sn(8),
+    code: s(a, 2),
+    className: s(a, 3),
+    couponType: s(a, 4),
+    amountMinor: s(a, 5),
+    spendThresholdMinor: s(a, 6),
+    currency: s(a, 7),
+    percentOff: sn(a, 8),
     activeDays: a[9] === null ? null : Number(a[9]),
-    expirationDate: d(10),
-    startDate: d(11),
-    endDate: d(12),
-    sendToEmail: sn(13),
-    sendToDate: d(14),
-    ownerCustomerId: s(15),
+    expirationDate: d(a, 10),
+    startDate: d(a, 11),
+    endDate: d(a, 12),
+    sendToEmail: sn(a, 13),
+    sendToDate: d(a, 14),
+    ownerCustomerId: s(a, 15),
     redemption:
       a[16] === null
         ? null
         : {
-            accountId: s(16),
+            accountId: s(a, 16),
             date: a[17] as Date,
-            number: s(18),
-            customerId: s(19),
-            billToCustomerId: s(20),
-            currency: s(21),
+            number: s(a, 18),
+            customerId: s(a, 19),
+            billToCustomerId: s(a, 20),
+            currency: s(a, 21),
           },
     claim:
       a[22] === null
         ? null
-        : { accountId: s(22), date: a[23] as Date, number: s(24), customerId: s(25), billToCustomerId: s(26) },
+        : {
+            accountId: s(a, 22),
+            date: a[23] as Date,
+            number: s(a, 24),
+            customerId: s(a, 25),
+            billToCustomerId: s(a, 26),
+          },
   };
 }
 
