@@ -21,6 +21,7 @@ import { startPgbouncer, type Pgbouncer } from '../test/support/pgbouncer.ts';
 import { spawnServer, type ServerProcess } from '../test/support/server-process.ts';
 import { cannon, type Cannon } from './cannon.ts';
 import { dbTime, processCpuMs, topFunctions } from './measure.ts';
+import { couponInfoBench } from './coupon-info.ts';
 import { tenantsBench } from './tenants.ts';
 
 const execFileAsync = promisify(execFile);
@@ -32,7 +33,9 @@ const tmp = await mkdtemp(path.join(os.tmpdir(), 'billing-bench-'));
 /**
  * `npm run bench -- --only parse` runs only the parsing section (worst-case parse CPU, latency under a flood);
  * `--only search` stops after the SearchCoupons comparison (a/b/c, CPU and PostgreSQL time per call, profile);
- * `--only tenants` only the tenant section (bench/tenants.ts: one customer's searches beside another's load).
+ * `--only tenants` only the tenant section (bench/tenants.ts: one customer's searches beside another's load);
+ * `--only couponinfo` only GetCouponInfo with 1,000 offers among BENCH_COUPONS coupons, and the event loop's longest
+ * delay while the expiry sweep and the outbox worker are busy (bench/coupon-info.ts).
  */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 /**
@@ -48,6 +51,15 @@ const log = (s: string): void => void process.stderr.write(`· ${s}\n`);
 if (ONLY === 'tenants') {
   try {
     process.stdout.write(`${(await tenantsBench(tmp, Math.max(5, Math.min(SECONDS, 10)), log)).join('\n')}\n`);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+if (ONLY === 'couponinfo') {
+  try {
+    process.stdout.write(`${(await couponInfoBench(BIG, postMany, log)).join('\n')}\n`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -449,6 +461,7 @@ try {
       out.push(`peak RSS of the service (VmHWM)    ${`${rss} MB`.padStart(8)}   target <= 250 MB`);
       out.push(...parseLines);
       out.push(...(await tenantsBench(tmp, latencySeconds, log)));
+      out.push(...(await couponInfoBench(BIG, postMany, log)));
       process.stdout.write(`${out.join('\n')}\n`);
     }
   }

@@ -64,11 +64,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     (await openDatabase({ ...databaseOptions(config), pgliteDir: path.join(config.dataDir, 'pglite'), log }));
   await migrateLatest(db.knex, db.kind, { transactionPooler: config.dbTransactionPooler ?? false });
   const clock = config.testClock ? new TestClock(db.knex) : systemClock;
+  const metrics = new Metrics();
   const server = createHttpServer({
     knex: db.knex,
     clock,
     log,
-    metrics: new Metrics(),
+    metrics,
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
     rateLimitPerMinute: config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
@@ -76,6 +77,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       config.maxConcurrentPerCustomer ?? defaultMaxConcurrentPerCustomer(config.dbPoolMax ?? DB_POOL_MAX),
     customerWaitMs: config.customerWaitMs ?? DEFAULT_CUSTOMER_WAIT_MS,
     adminKey: config.adminKey,
+    couponXmlCacheEntries: config.couponXmlCache,
     signInLimit: {
       maxFailures: config.signInMaxFailures ?? DEFAULT_SIGN_IN_LIMIT.maxFailures,
       windowMs: config.signInWindowMs ?? DEFAULT_SIGN_IN_LIMIT.windowMs,
@@ -90,6 +92,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  metrics.watchEventLoop();
   const outbox = startMailDelivery(config, db.knex, log);
   const sweepMs = config.expirySweepMs ?? 5000;
   const sweeper = sweepMs > 0 ? startExpirySweep({ knex: db.knex, clock, log, intervalMs: sweepMs }) : null;
@@ -110,6 +113,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await sweeper?.stop();
       await outbox?.stop(); // after the last request, so every message it queued is in the database
       if (!opts.db) await db.close();
+      metrics.stop();
     },
   };
 }

@@ -85,11 +85,18 @@ export interface Config {
   readonly dbTransactionPooler?: boolean;
   /** Named prepared statements for the hot queries (DB_PREPARED_STATEMENTS, default 1, or 0 behind a pooler). */
   readonly dbPreparedStatements?: boolean;
+  /**
+   * Coupons whose encoded XML SearchCoupons keeps, per instance (COUPON_XML_CACHE, default 20000, about 0.7 KB each;
+   * 0 = none): a bounded least-recently-used cache keyed by coupon id and version.
+   */
+  readonly couponXmlCache?: number;
   /** After SIGTERM, how long in-flight requests may take before they are cut and the process exits 1
    *  (SHUTDOWN_GRACE_MS, default 20000). */
   readonly shutdownGraceMs?: number;
 }
 
+/** Entries of the SearchCoupons fragment cache (src/soap/coupon-xml-cache.ts): about 15 MB when full. */
+export const DEFAULT_COUPON_XML_CACHE = 20_000;
 export const DEFAULT_SIGN_IN_LIMIT = { maxFailures: 10, windowMs: 15 * 60_000 } as const;
 export const DEFAULT_AUTH_HASH = { concurrency: 2, queue: 16 } as const;
 export const DEFAULT_DB_TIMEOUTS = {
@@ -213,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax,
     dbTransactionPooler,
     dbPreparedStatements: flag(env, 'DB_PREPARED_STATEMENTS', !dbTransactionPooler),
+    couponXmlCache: int(env, 'COUPON_XML_CACHE', DEFAULT_COUPON_XML_CACHE, 0, 1_000_000),
     maxConcurrentPerCustomer: int(
       env,
       'MAX_CONCURRENT_PER_CUSTOMER',

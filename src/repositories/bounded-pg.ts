@@ -120,8 +120,14 @@ export class BoundedPgClient extends KnexPg {
   }
 
   /** One statement on a connection from this client's pool, under the same bound (named prepared statements). */
-  async rowsOn(connection: object, text: string, values: readonly unknown[], name?: string): Promise<unknown[]> {
-    const options = name === undefined ? {} : { name };
+  async rowsOn(
+    connection: object,
+    text: string,
+    values: readonly unknown[],
+    name?: string,
+    arrays = false,
+  ): Promise<unknown[]> {
+    const options = { ...(name === undefined ? {} : { name }), ...(arrays ? { rowMode: 'array' } : {}) };
     const done = await this._query(connection as PooledConnection, { sql: text, bindings: values, options });
     return done.response?.rows ?? [];
   }

@@ -17,10 +17,30 @@ export const MAX_NAMED_PER_CONNECTION = 32;
 const namedOn = new WeakMap<object, Set<string>>();
 
 export async function preparedRows<T>(knex: Knex, sql: string, bindings: readonly Knex.RawBinding[]): Promise<T[]> {
+  return (await run(knex, sql, bindings, false)) as T[];
+}
+
+/**
+ * The same, each row as an array of its columns in SELECT order: no object per row with a property per column, for
+ * queries of many rows and columns. The SELECT's column names must be distinct (PGlite answers objects, which are
+ * turned into arrays in key order).
+ */
+export async function preparedArrays(
+  knex: Knex,
+  sql: string,
+  bindings: readonly Knex.RawBinding[],
+): Promise<unknown[][]> {
+  return (await run(knex, sql, bindings, true)) as unknown[][];
+}
+
+async function run(knex: Knex, sql: string, bindings: readonly Knex.RawBinding[], arrays: boolean): Promise<unknown[]> {
   const raw = knex.raw(sql, bindings as Knex.RawBinding[]);
   const client: unknown = knex.client;
   // PGlite, or PostgreSQL behind a transaction pooler (DB_PREPARED_STATEMENTS=0): an unnamed statement each time.
-  if (!(client instanceof BoundedPgClient) || !client.preparedStatements) return ((await raw) as { rows: T[] }).rows;
+  if (!(client instanceof BoundedPgClient) || !client.preparedStatements) {
+    const rows = ((await raw) as { rows: Record<string, unknown>[] }).rows;
+    return arrays ? rows.map((r) => Object.values(r)) : rows;
+  }
   const native = raw.toSQL().toNative();
   // Knex's own event, so whoever records the statements (npm run explain) sees these as well.
   knex.client.emit('query', { sql: native.sql, bindings: native.bindings, prepared: true });
@@ -31,9 +51,9 @@ export async function preparedRows<T>(knex: Knex, sql: string, bindings: readonl
     let named = namedOn.get(conn);
     if (!named) namedOn.set(conn, (named = new Set()));
     if (!named.has(name) && named.size >= MAX_NAMED_PER_CONNECTION)
-      return (await client.rowsOn(conn, native.sql, native.bindings)) as T[];
+      return await client.rowsOn(conn, native.sql, native.bindings, undefined, arrays);
     named.add(name);
-    return (await client.rowsOn(conn, native.sql, native.bindings, name)) as T[];
+    return await client.rowsOn(conn, native.sql, native.bindings, name, arrays);
   } finally {
     await knex.client.releaseConnection(conn);
   }

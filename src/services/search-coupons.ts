@@ -1,9 +1,17 @@
 // SearchCoupons (SPEC §4): the coupons a user may see, filtered, ordered and paged, in one indexed query.
 import type { Knex } from 'knex';
 import { AdApiError, ApiError, problem, type OperationProblem } from '../errors.ts';
-import { accountIdsOfCustomer } from '../repositories/coupon-search.ts';
-import { preparedRows } from '../repositories/prepared.ts';
-import { T } from '../repositories/tables.ts';
+import {
+  accountIdsOfCustomer,
+  couponSearchStatement,
+  searchCouponRows,
+  type CouponDateField,
+  type CouponFilter,
+  type CouponOrder,
+  type CouponSearchRow,
+  type CouponTextField,
+  type TextTest,
+} from '../repositories/coupon-search.ts';
 import type { Principal } from './auth.ts';
 import { parseDateTime } from '../datetime.ts';
 import { claimVisible, DAY_MS, redemptionVisible, type Offer } from '../rules/index.ts';
@@ -25,36 +33,6 @@ export interface SearchCouponsInput {
   readonly returnClaimInfo: boolean;
 }
 
-/** One row of the search: the coupon, its class, and the accounts that redeemed or claimed it. */
-interface CouponSearchRow {
-  id: string;
-  code: string;
-  class_name: string;
-  coupon_type: string;
-  amount_minor: string;
-  spend_threshold_minor: string;
-  currency: string;
-  percent_off: string | null;
-  active_days: number | null;
-  expiration_date: Date | null;
-  start_date: Date | null;
-  end_date: Date | null;
-  send_to_email: string | null;
-  send_to_date: Date | null;
-  owner_customer_id: string;
-  redeemed_account_id: string | null;
-  redemption_date: Date | null;
-  r_number: string | null;
-  r_customer_id: string | null;
-  r_bill_to: string | null;
-  r_currency: string | null;
-  claimed_account_id: string | null;
-  claim_date: Date | null;
-  c_number: string | null;
-  c_customer_id: string | null;
-  c_bill_to: string | null;
-}
-
 /** The redeeming account and its offer, present only when the user may see them. */
 export interface FoundRedemption {
   readonly accountId: string;
@@ -71,6 +49,9 @@ export interface FoundClaim {
 }
 /** A coupon as the user may see it: whatever the user may not see is already removed. */
 export interface FoundCoupon {
+  /** The coupon's id and version (bumped by every update of the row): together they name what it shows. */
+  readonly id: string;
+  readonly version: number;
   readonly code: string;
   readonly className: string;
   readonly couponType: string;
@@ -99,57 +80,48 @@ type Op =
   'Equals' | 'NotEquals' | 'Contains' | 'In' | 'GreaterThanEquals' | 'LessThanEquals' | 'StartsWith' | 'NotContains';
 type Kind = 'id' | 'code' | 'name' | 'text' | 'type' | 'bool' | 'date';
 interface FieldSpec {
-  readonly column: string;
+  readonly on: CouponTextField | CouponDateField | null;
   readonly kind: Kind;
   readonly ops: readonly Op[];
 }
 const DATE_OPS: readonly Op[] = ['GreaterThanEquals', 'LessThanEquals'];
 const CLASS_NAME: FieldSpec = {
-  column: 'c.class_name',
+  on: 'className',
   kind: 'name',
   ops: ['Equals', 'NotEquals', 'In', 'Contains', 'NotContains', 'StartsWith'],
 };
 /** Predicate fields by lower-cased name. */
 const FIELDS: Record<string, FieldSpec> = {
-  customerid: { column: '', kind: 'id', ops: ['Equals'] },
-  accountid: { column: '', kind: 'id', ops: ['Equals', 'In'] },
-  couponcode: { column: 'c.code', kind: 'code', ops: ['Equals', 'In', 'StartsWith'] },
+  customerid: { on: null, kind: 'id', ops: ['Equals'] },
+  accountid: { on: null, kind: 'id', ops: ['Equals', 'In'] },
+  couponcode: { on: 'code', kind: 'code', ops: ['Equals', 'In', 'StartsWith'] },
   classname: CLASS_NAME,
   couponclassname: CLASS_NAME,
-  coupontype: { column: 'k.coupon_type', kind: 'type', ops: ['Equals'] },
-  isredeemed: { column: '', kind: 'bool', ops: ['Equals'] },
-  sendtoemail: { column: 'c.send_to_email', kind: 'text', ops: ['Equals', 'Contains'] },
-  startdate: { column: 'k.start_date', kind: 'date', ops: DATE_OPS },
-  enddate: { column: 'k.end_date', kind: 'date', ops: DATE_OPS },
-  expirationdate: { column: 'k.expiration_date', kind: 'date', ops: DATE_OPS },
-  redemptiondate: { column: 'c.redemption_date', kind: 'date', ops: DATE_OPS },
+  coupontype: { on: 'couponType', kind: 'type', ops: ['Equals'] },
+  isredeemed: { on: null, kind: 'bool', ops: ['Equals'] },
+  sendtoemail: { on: 'sendToEmail', kind: 'text', ops: ['Equals', 'Contains'] },
+  startdate: { on: 'startDate', kind: 'date', ops: DATE_OPS },
+  enddate: { on: 'endDate', kind: 'date', ops: DATE_OPS },
+  expirationdate: { on: 'expirationDate', kind: 'date', ops: DATE_OPS },
+  redemptiondate: { on: 'redemptionDate', kind: 'date', ops: DATE_OPS },
 };
-const ORDER_COLUMNS: Record<string, string> = {
-  CouponClassName: 'c.class_name',
-  CouponStartDate: 'c.start_date',
-  Id: 'c.id',
+const ORDER_KEYS: Record<string, CouponOrder['key']> = {
+  CouponClassName: 'className',
+  CouponStartDate: 'startDate',
+  Id: 'id',
+};
+const TEXT_TESTS: Partial<Record<Op, TextTest>> = {
+  Equals: 'equals',
+  NotEquals: 'notEquals',
+  In: 'in',
+  StartsWith: 'startsWith',
+  Contains: 'contains',
+  NotContains: 'notContains',
 };
 
-/**
- * Whether the user sees the RedemptionInfo of the row, in SQL: the same rule as redemptionVisible() in
- * src/rules/visibility.ts (the user's own account, or the user's customer owns the coupon and the account bills to
- * it). Bound to the user's customer id twice. A RedemptionDate predicate matches only where this holds, so it cannot
- * be used to learn the dates of redemptions the answer hides.
- */
-const REDEMPTION_VISIBLE_SQL =
-  '(ra.customer_id = ? OR (c.owner_customer_id = ? AND ra.bill_to_customer_id = c.owner_customer_id))';
-
-const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (m) => `\\${m}`);
-
-/** One SQL condition; its text never contains a value, so the number of distinct texts stays bounded. */
-interface Filter {
-  readonly sql: string;
-  readonly bindings: readonly unknown[];
-}
-
-/** The predicates, checked: the SQL conditions, and what must be checked against the database. */
+/** The predicates, checked: the filters, and what must be checked against the database. */
 interface ParsedPredicates {
-  readonly filters: Filter[];
+  readonly filters: CouponFilter[];
   readonly customerIds: readonly string[];
   readonly accountIds: readonly string[];
 }
@@ -172,9 +144,9 @@ function utcDay(d: Date): { start: Date; next: Date } {
   return { start: new Date(start), next: new Date(start + DAY_MS) };
 }
 
-/** Turns the predicates into SQL conditions, collecting every invalid one (3030) before failing. */
-function parsePredicates(p: Principal, predicates: readonly PredicateInput[]): ParsedPredicates {
-  const filters: Filter[] = [];
+/** Turns the predicates into filters, collecting every invalid one (3030) before failing. */
+function parsePredicates(predicates: readonly PredicateInput[]): ParsedPredicates {
+  const filters: CouponFilter[] = [];
   const customerIds: string[] = [];
   const accountIds: string[] = [];
   const problems: OperationProblem[] = [];
@@ -185,7 +157,7 @@ function parsePredicates(p: Principal, predicates: readonly PredicateInput[]): P
     problems.push(
       problem(3030, `Predicates: In lists take at most ${MAX_PREDICATE_VALUES} values in all, got ${values}.`),
     );
-  // Past the limits every predicate is still checked, but no condition is built from a list of thousands.
+  // Past the limits every predicate is still checked, but no filter is built from a list of thousands.
   const build = problems.length === 0;
   predicates.forEach((pred, i) => {
     const bad = (why: string): void => void problems.push(problem(3030, `Predicates[${i}]: ${why}`));
@@ -196,7 +168,7 @@ function parsePredicates(p: Principal, predicates: readonly PredicateInput[]): P
     if (pred.value === null) return bad('a value is required.');
     const value = pred.value;
     const field = pred.field!.toLowerCase();
-    const add = (sql: string, ...bindings: unknown[]): void => void (build && filters.push({ sql, bindings }));
+    const add = (f: CouponFilter): void => void (build && filters.push(f));
     if (field === 'customerid') {
       const ids = parseIds(value, false);
       if (!ids) return bad('the value is not a customer id.');
@@ -207,31 +179,28 @@ function parsePredicates(p: Principal, predicates: readonly PredicateInput[]): P
       const ids = parseIds(value, op === 'In');
       if (!ids) return bad('the value is not a list of account ids.');
       accountIds.push(...ids);
-      // The accounts are checked to be the user's own, so their redemptions and claims are visible to the user.
-      add('(c.redeemed_account_id = ANY(?::bigint[]) OR c.claimed_account_id = ANY(?::bigint[]))', ids, ids);
+      add({ on: 'accounts', accountIds: ids });
       return;
     }
     if (field === 'isredeemed') {
       const v = value.trim().toLowerCase();
       if (v !== 'true' && v !== 'false') return bad('the value must be true or false.');
-      add(`c.redeemed_account_id IS ${v === 'true' ? 'NOT ' : ''}NULL`);
+      add({ on: 'isRedeemed', value: v === 'true' });
       return;
     }
     if (spec.kind === 'date') {
       const d = parseDateTime(value);
       if (!d) return bad('the value is not a dateTime.');
-      // Only the UTC date counts (predicate.md): the column is compared with the start of that day or of the next,
-      // never wrapped in a function, so it stays an index condition.
+      // Only the UTC date counts (predicate.md): from the start of that day, or before the start of the next.
       const day = utcDay(d);
-      const visible = field === 'redemptiondate' ? ` AND ${REDEMPTION_VISIBLE_SQL}` : '';
-      const viewer = field === 'redemptiondate' ? [p.customerId, p.customerId] : [];
-      if (op === 'GreaterThanEquals') add(`${spec.column} >= ?${visible}`, day.start, ...viewer);
-      else add(`${spec.column} < ?${visible}`, day.next, ...viewer);
+      const on = spec.on as CouponDateField;
+      if (op === 'GreaterThanEquals') add({ on, test: 'from', at: day.start });
+      else add({ on, test: 'before', at: day.next });
       return;
     }
     if (spec.kind === 'type') {
       if (value !== 'Acquisition' && value !== 'Retention') return bad('CouponType is Acquisition or Retention.');
-      add(`${spec.column} = ?`, value);
+      add({ on: 'couponType', test: 'equals', ignoreCase: false, value });
       return;
     }
     // Text fields: codes compare trimmed and upper-case (they are stored so). Class names are exact identifiers
@@ -240,46 +209,29 @@ function parsePredicates(p: Principal, predicates: readonly PredicateInput[]): P
     const exact =
       spec.kind === 'code' || (spec.kind === 'name' && (op === 'Equals' || op === 'NotEquals' || op === 'In'));
     const norm = (s: string): string => (spec.kind === 'code' ? s.trim().toUpperCase() : exact ? s : s.toLowerCase());
-    const col = exact ? spec.column : `lower(${spec.column})`;
-    switch (op) {
-      case 'Equals':
-        return add(`${col} = ?`, norm(value));
-      case 'NotEquals':
-        return add(`${col} <> ?`, norm(value));
-      case 'In':
-        return add(
-          `${col} = ANY(?::text[])`,
-          value.split(',').map((s) => norm(spec.kind === 'code' ? s : s.trim())),
-        );
-      case 'StartsWith':
-        return add(`${col} LIKE ? ESCAPE '\\'`, `${likeEscape(norm(value))}%`);
-      case 'Contains':
-        return add(`${col} LIKE ? ESCAPE '\\'`, `%${likeEscape(norm(value))}%`);
-      case 'NotContains':
-        return add(`${col} NOT LIKE ? ESCAPE '\\'`, `%${likeEscape(norm(value))}%`);
-      default:
-        return bad(`operator '${op}' is not allowed for ${pred.field}.`);
-    }
+    const test = TEXT_TESTS[op];
+    if (!test) return bad(`operator '${op}' is not allowed for ${pred.field}.`);
+    const on = spec.on as CouponTextField;
+    add({
+      on,
+      test,
+      ignoreCase: !exact,
+      value: test === 'in' ? value.split(',').map((s) => norm(spec.kind === 'code' ? s : s.trim())) : norm(value),
+    });
   });
   if (problems.length > 0) throw new ApiError(problems);
-  // The same conditions in any order make one statement text.
-  filters.sort((a, b) => (a.sql < b.sql ? -1 : a.sql > b.sql ? 1 : 0));
   return { filters, customerIds, accountIds };
 }
 
 /** Only the first OrderBy is applied; further ones are ignored, as searchcoupons.md says. */
-function buildOrder(ordering: readonly OrderByInput[]): string {
+function orderOf(ordering: readonly OrderByInput[]): CouponOrder {
   const first = ordering[0];
-  if (!first) return 'c.id ASC';
-  const col = first.field ? ORDER_COLUMNS[first.field] : undefined;
-  if (!col) throw new ApiError(problem(3031, `Ordering[0]: '${first.field ?? ''}' cannot be ordered by.`));
+  if (!first) return { key: 'id', descending: false };
+  const key = first.field ? ORDER_KEYS[first.field] : undefined;
+  if (!key) throw new ApiError(problem(3031, `Ordering[0]: '${first.field ?? ''}' cannot be ordered by.`));
   if (first.order !== null && first.order !== 'Ascending' && first.order !== 'Descending')
     throw new ApiError(problem(3031, `Ordering[0]: order must be Ascending or Descending.`));
-  const dir = first.order === 'Descending' ? 'DESC' : 'ASC';
-  // Ties are broken by mint order so that pages are stable, in the direction of the key, so that one index
-  // (owner_customer_id, key, id) read forwards or backwards yields the rows already in order: with `key DESC, id
-  // ASC` PostgreSQL must sort every coupon sharing the first key before it can return the first row.
-  return col === 'c.id' ? `c.id ${dir}` : `${col} ${dir}, c.id ${dir}`;
+  return { key, descending: first.order === 'Descending' };
 }
 
 /** PageInfo as every search takes it (paging.md): Index >= 0, Size 1..100, else 3031; none: the first 100. */
@@ -292,22 +244,7 @@ export function paging(page: SearchCouponsInput['page']): { offset: number; size
   return { offset: index * size, size };
 }
 
-const SELECT = `c.id, c.code, c.class_name, k.coupon_type, k.amount_minor, k.spend_threshold_minor, k.currency,
-  k.percent_off, k.active_days, k.expiration_date, k.start_date, k.end_date, c.send_to_email, c.send_to_date,
-  c.owner_customer_id, c.redeemed_account_id, c.redemption_date, ra.number AS r_number, ra.customer_id AS r_customer_id,
-  ra.bill_to_customer_id AS r_bill_to, ra.currency AS r_currency, c.claimed_account_id, c.claim_date, ca.number AS c_number,
-  ca.customer_id AS c_customer_id, ca.bill_to_customer_id AS c_bill_to`;
-/**
- * Joined to the coupons `c` of each branch: the class, and the redeeming and claiming accounts, each looked up by
- * primary key per coupon read (OFFSET 0 keeps PostgreSQL from turning a lookup into a hash join over every
- * tenant's classes or accounts).
- */
-const byId = (table: string, id: string): string => `(SELECT * FROM ${table} WHERE id = ${id} OFFSET 0)`;
-const JOINS = `CROSS JOIN LATERAL ${byId(T.classes, 'c.class_id')} k
-  LEFT JOIN LATERAL ${byId(T.accounts, 'c.redeemed_account_id')} ra ON true
-  LEFT JOIN LATERAL ${byId(T.accounts, 'c.claimed_account_id')} ca ON true`;
-
-/** The checked request: the SQL and its bindings, and the ids to check against the database before running it. */
+/** The checked request: the statement and its bindings, and the ids to check against the database before running it. */
 export interface SearchCouponsQuery {
   readonly sql: string;
   readonly bindings: unknown[];
@@ -316,62 +253,19 @@ export interface SearchCouponsQuery {
 }
 
 /**
- * A user sees the coupons its customer owns and the coupons redeemed to or claimed by its customer's accounts.
- * Each of the three sources is its own branch; the branches are disjoint, so UNION ALL needs no de-duplication.
- * The owned branch walks an index of the customer's coupons in the requested order and stops after offset + size
- * rows. The other two start from the user's own accounts (`ownAccountIds` bound as one array when the caller looked
- * them up, else read by the statement itself through accounts (customer_id, id), so a search is one round trip),
- * through the partial indexes on redeeming and claiming account; OFFSET 0 keeps them from being turned into a walk
- * of every tenant's coupons in the requested order, so what they read is bounded by the user's own redemptions and
- * claims, in the generic plan of the prepared statement too. Every value, paging included, is a parameter: the
- * statement text depends only on the predicate fields and operators and the ordering.
+ * The request checked (3030, 3031) and turned into its statement (src/repositories/coupon-search.ts). `ownAccountIds`:
+ * the caller's accounts when already looked up, else null (the statement reads them itself: one round trip).
  */
 export function searchCouponsQuery(
   p: Principal,
   input: SearchCouponsInput,
   ownAccountIds: readonly string[] | null,
 ): SearchCouponsQuery {
-  const { filters, customerIds, accountIds } = parsePredicates(p, input.predicates);
-  const order = buildOrder(input.ordering);
+  const { filters, customerIds, accountIds } = parsePredicates(input.predicates);
+  const order = orderOf(input.ordering);
   const { offset, size } = paging(input.page);
-  const where = filters.map((f) => ` AND ${f.sql}`).join('');
-  const fb = filters.flatMap((f) => f.bindings);
-  const mine =
-    ownAccountIds === null ? `ARRAY(SELECT id FROM ${T.accounts} WHERE customer_id = ?::bigint)` : '?::bigint[]';
-  const mineBinding = ownAccountIds === null ? p.customerId : [...ownAccountIds];
-  // `IS NOT NULL` lets the partial indexes serve `= ANY($n)`, whose array PostgreSQL cannot see in a generic plan.
-  const viaAccounts = (cond: string): string => `(SELECT * FROM ${T.coupons} c WHERE ${cond} OFFSET 0) c`;
-  const branches = [
-    { from: `${T.coupons} c`, cond: 'c.owner_customer_id = ?', b: [p.customerId] },
-    {
-      from: viaAccounts(
-        `c.redeemed_account_id = ANY(${mine}) AND c.redeemed_account_id IS NOT NULL AND c.owner_customer_id <> ?`,
-      ),
-      cond: 'true',
-      b: [mineBinding, p.customerId],
-    },
-    {
-      from: viaAccounts(
-        `c.claimed_account_id = ANY(${mine}) AND c.claimed_account_id IS NOT NULL AND c.owner_customer_id <> ?
-          AND (c.redeemed_account_id IS NULL OR NOT c.redeemed_account_id = ANY(${mine}))`,
-      ),
-      cond: 'true',
-      b: [mineBinding, p.customerId, mineBinding],
-    },
-  ];
-  const outerOrder = order.replace(/\bc\./g, 'u.');
-  const sql = `SELECT * FROM (${branches
-    .map(
-      (br) => `(SELECT ${SELECT} FROM ${br.from} ${JOINS} WHERE ${br.cond}${where} ORDER BY ${order} LIMIT ?::bigint)`,
-    )
-    .join(' UNION ALL ')}) u ORDER BY ${outerOrder} LIMIT ?::bigint OFFSET ?::bigint`;
-  const limit = String(offset + size);
-  return {
-    sql,
-    bindings: [...branches.flatMap((br) => [...br.b, ...fb, limit]), String(size), String(offset)],
-    customerIds,
-    accountIds,
-  };
+  const statement = couponSearchStatement({ customerId: p.customerId, filters, order, offset, size, ownAccountIds });
+  return { ...statement, customerIds, accountIds };
 }
 
 /**
@@ -401,50 +295,47 @@ export async function searchCoupons(
     if (q.accountIds.some((id) => !isOwn.has(id))) throw new AdApiError(106);
     q = searchCouponsQuery(p, input, own);
   }
-  const rows = await preparedRows<CouponSearchRow>(knex, q.sql, q.bindings as Knex.RawBinding[]);
+  const rows = await searchCouponRows(knex, q);
   const showRedemption = (r: CouponSearchRow): boolean =>
-    r.redeemed_account_id !== null &&
-    redemptionVisible(p.customerId, r.owner_customer_id, {
-      customerId: r.r_customer_id!,
-      billToCustomerId: r.r_bill_to!,
-    });
+    r.redemption !== null && redemptionVisible(p.customerId, r.ownerCustomerId, r.redemption);
   const showClaim = (r: CouponSearchRow): boolean =>
-    input.returnClaimInfo &&
-    r.claimed_account_id !== null &&
-    claimVisible(p.customerId, r.owner_customer_id, { customerId: r.c_customer_id!, billToCustomerId: r.c_bill_to! });
+    input.returnClaimInfo && r.claim !== null && claimVisible(p.customerId, r.ownerCustomerId, r.claim);
   const offers = await offersAsOf(
     knex,
-    rows.filter(showRedemption).map((r) => r.redeemed_account_id!),
+    rows.filter(showRedemption).map((r) => r.redemption!.accountId),
     now,
   );
   return rows.map((r): FoundCoupon => {
     const offer = showRedemption(r) ? offers.get(r.id) : undefined;
     return {
+      id: r.id,
+      version: r.version,
       code: r.code,
-      className: r.class_name,
-      couponType: r.coupon_type,
-      amountMinor: r.amount_minor,
-      spendThresholdMinor: r.spend_threshold_minor,
+      className: r.className,
+      couponType: r.couponType,
+      amountMinor: r.amountMinor,
+      spendThresholdMinor: r.spendThresholdMinor,
       currency: r.currency,
-      percentOff: r.percent_off,
-      activeDays: r.active_days,
-      expirationDate: r.expiration_date,
-      startDate: r.start_date,
-      endDate: r.end_date,
-      sendToEmail: r.send_to_email,
-      sendToDate: r.send_to_date,
-      isRedeemed: r.redeemed_account_id !== null,
-      redemption: offer
-        ? {
-            accountId: r.redeemed_account_id!,
-            accountNumber: r.r_number!,
-            currency: r.r_currency!,
-            redemptionDate: r.redemption_date!,
-            offer,
-          }
-        : null,
+      percentOff: r.percentOff,
+      activeDays: r.activeDays,
+      expirationDate: r.expirationDate,
+      startDate: r.startDate,
+      endDate: r.endDate,
+      sendToEmail: r.sendToEmail,
+      sendToDate: r.sendToDate,
+      isRedeemed: r.redemption !== null,
+      redemption:
+        offer && r.redemption
+          ? {
+              accountId: r.redemption.accountId,
+              accountNumber: r.redemption.number,
+              currency: r.redemption.currency,
+              redemptionDate: r.redemption.date,
+              offer,
+            }
+          : null,
       claim: showClaim(r)
-        ? { accountId: r.claimed_account_id!, accountNumber: r.c_number!, claimDate: r.claim_date! }
+        ? { accountId: r.claim!.accountId, accountNumber: r.claim!.number, claimDate: r.claim!.date }
         : null,
     };
   });

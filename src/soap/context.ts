@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../services/auth.ts';
 import type { DObject } from './xml-decode.ts';
+import type { CouponXmlCache } from './coupon-xml-cache.ts';
 import type { XObject } from './xml-writer.ts';
 
 export interface OperationContext {
@@ -10,6 +11,8 @@ export interface OperationContext {
   readonly principal: Principal;
   readonly now: Date;
   readonly trackingId: string;
+  /** This instance's encoded coupon fragments (SearchCoupons). */
+  readonly couponXml: CouponXmlCache;
 }
 export type OperationHandler = (ctx: OperationContext, request: DObject) => Promise<XObject>;
 

@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { NS, operationDef, wrapperFields } from '../schema/index.ts';
 import { ADDRESS_PLACEHOLDER } from '../schema/wsdl.ts';
-import { DEFAULT_SIGN_IN_LIMIT } from '../config.ts';
+import { DEFAULT_COUPON_XML_CACHE, DEFAULT_SIGN_IN_LIMIT } from '../config.ts';
 import { authenticateLimited, type Principal } from '../services/auth.ts';
 import { databaseTimeout } from '../services/database.ts';
 import { createSignInLimiter, waitSeconds, type SignInLimit } from '../services/sign-in-limit.ts';
@@ -27,6 +27,7 @@ import {
 import { HANDLERS, notSupported } from './operations.ts';
 import { redact } from './redact.ts';
 import { createCustomerGate } from './customer-gate.ts';
+import { CouponXmlCache } from './coupon-xml-cache.ts';
 import { createThrottle } from './throttle.ts';
 import { decodeRequest } from './xml-decode.ts';
 import { escapeText } from './xml-writer.ts';
@@ -48,6 +49,8 @@ export interface SoapDeps {
   readonly customerWaitMs?: number;
   /** Failed authentications per address and per user name before code 117 (default 10 per 15 min). */
   readonly signInLimit?: SignInLimit;
+  /** Encoded coupon fragments kept for SearchCoupons (COUPON_XML_CACHE entries; 0 = none; absent: the default). */
+  readonly couponXmlCacheEntries?: number;
 }
 
 interface Outcome {
@@ -92,6 +95,7 @@ export function createSoapEndpoint(
   const wsdl = readFileSync(WSDL_FILE, 'utf8');
   const throttle = createThrottle(deps.rateLimitPerMinute ?? 0);
   const gate = createCustomerGate(deps.maxConcurrentPerCustomer ?? 0, deps.customerWaitMs ?? 0);
+  const couponXml = new CouponXmlCache(deps.couponXmlCacheEntries ?? DEFAULT_COUPON_XML_CACHE);
   const limiter = createSignInLimiter(deps.knex, deps.signInLimit ?? DEFAULT_SIGN_IN_LIMIT);
 
   function serveWsdl(req: IncomingMessage, res: ServerResponse): void {
@@ -176,7 +180,7 @@ export function createSoapEndpoint(
         throw new AdApiError(117, `Customer ${principal.customerId} has ${gate.limit} calls running; retry in 1 s.`);
       let value;
       try {
-        value = await handler({ knex: deps.knex, principal, now, trackingId }, request);
+        value = await handler({ knex: deps.knex, principal, now, trackingId, couponXml }, request);
       } finally {
         release();
       }

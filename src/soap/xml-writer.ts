@@ -12,9 +12,19 @@ import {
   type QualifiedField,
 } from '../schema/index.ts';
 
-export type XValue = string | number | boolean | bigint | Date | null | undefined | XObject | readonly XValue[];
+export type XValue =
+  string | number | boolean | bigint | Date | RawXml | null | undefined | XObject | readonly XValue[];
 export interface XObject {
   readonly [field: string]: XValue;
+}
+
+/**
+ * A field's element already written (its start tag, content and end tag), e.g. from a cache of encoded fragments:
+ * the writer copies its parts as they are. Whoever makes one writes it with writeFields() and qualified(), so it
+ * has the same namespaces and order as a written value.
+ */
+export class RawXml {
+  constructor(readonly parts: readonly string[]) {}
 }
 
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -123,6 +133,10 @@ function planOf(fields: readonly QualifiedField[]): readonly FieldPlan[] {
 function writeField(out: string[], p: FieldPlan, value: XValue, path: string): void {
   if (value === null || value === undefined) {
     if (p.nil) out.push(p.nil);
+    return;
+  }
+  if (value instanceof RawXml) {
+    for (const part of value.parts) out.push(part);
     return;
   }
   if (!p.children) {

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { freshDatabase, type Credentials } from '../support/app.ts';
+import { freshDatabase, postSoap, soapRequest, type Credentials } from '../support/app.ts';
+import { predicateXml, searchPredicatesXml } from '../support/factories.ts';
 import {
   classWithCoupons,
   comparableOffers,
@@ -103,6 +104,45 @@ describe('two service instances sharing one database', function () {
     const codesSeen = results.flatMap((r) => (r.ok ? [] : r.codes));
     expect(ok, JSON.stringify(results)).to.have.length(1);
     expect(codesSeen).to.deep.equal(Array.from({ length: 9 }, () => 4506));
+  });
+
+  /** Each Coupon element of a SearchCoupons page of one class through `instance`, keyed by its code. */
+  async function couponElements(
+    instance: Instance,
+    customerId: string,
+    user: Credentials,
+    cls: string,
+  ): Promise<Map<string, string>> {
+    const inner =
+      searchPredicatesXml(customerId, predicateXml('ClassName', 'Equals', cls)) +
+      '<b:PageInfo><e:Index>0</e:Index><e:Size>100</e:Size></b:PageInfo>';
+    const res = await postSoap(instance.endpoint, soapRequest('SearchCoupons', inner, user));
+    expect(res.status, res.body.slice(0, 500)).to.equal(200);
+    const elements = [...res.body.matchAll(/<(\w+:)?Coupon>[\s\S]*?<\/\1?Coupon>/g)].map((m) => m[0]);
+    return new Map(elements.map((e) => [/<(?:\w+:)?CouponCode>([^<]+)</.exec(e)![1]!, e]));
+  }
+
+  it('a coupon redeemed through one instance shows redeemed in the very next search through the other, both having answered it before', async () => {
+    const { customerId, user, accounts } = await customerWithAccounts(1);
+    const codes = await classWithCoupons(two, customerId, 'Warm', { amount: '25' }, 5);
+    // Both instances answer the page twice first, so each has every coupon of it written and kept.
+    for (let i = 0; i < 4; i++) await couponElements(at(i), customerId, user, 'Warm');
+    const before = await couponElements(at(1), customerId, user, 'Warm');
+    expect([...before.values()].filter((e) => /IsRedeemed>true</.test(e))).to.deep.equal([]);
+
+    for (const [n, code] of codes.slice(0, 3).entries()) {
+      const r = await redeemRaw(at(0).endpoint, user, accounts[0]!, code);
+      expect(r.ok, JSON.stringify(r)).to.equal(true);
+      const onB = await couponElements(at(1), customerId, user, 'Warm');
+      const mine = onB.get(code)!;
+      expect(mine, `redemption ${n + 1}`).to.match(/<(\w+:)?IsRedeemed>true<\/\1?IsRedeemed>/);
+      expect(mine).to.match(new RegExp(`<(\\w+:)?RedemptionInfo><(\\w+:)?AccountId>${accounts[0]}<`));
+      // The instance that redeemed answers the same bytes for it.
+      expect((await couponElements(at(0), customerId, user, 'Warm')).get(code)).to.equal(mine);
+    }
+    const after = await couponElements(at(1), customerId, user, 'Warm');
+    for (const code of codes.slice(3)) expect(after.get(code)).to.equal(before.get(code));
+    expect([...after].filter(([, e]) => /IsRedeemed>true</.test(e)).map(([c]) => c)).to.have.members(codes.slice(0, 3));
   });
 
   it('40 spends recorded at once through both instances give the same offers as the same spends recorded one by one', async () => {

@@ -82,6 +82,22 @@ describe('operating the service', function () {
       expect(after.text).to.match(/^billing_requests_total\{operation="SearchCoupons",outcome="3031"\} [1-9]\d*$/m);
       expect(after.text).to.match(/^billing_request_duration_seconds_count\{operation="SearchCoupons"\} [1-9]\d*$/m);
     });
+    it('reports the longest event-loop delay since the previous scrape', async () => {
+      const maxDelay = (text: string): number =>
+        Number(/^nodejs_eventloop_delay_max_seconds (\S+)$/m.exec(text)?.[1] ?? NaN);
+      await scrape();
+      // The service runs in this process: holding the event loop for 150 ms holds up the service's too.
+      const until = performance.now() + 150;
+      while (performance.now() < until);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+
+      const held = maxDelay((await scrape()).text);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const next = maxDelay((await scrape()).text);
+
+      expect(held).to.be.within(0.14, 1);
+      expect(next).to.be.below(0.14);
+    });
   });
 
   describe('logs', () => {

@@ -1,12 +1,25 @@
 // SearchCoupons: request → service → Coupon values. What the user may not see is already removed by the service.
+// Each coupon's fixed part (CouponCode … IsRedeemed, the same for every viewer) is written once per coupon version
+// and reused from the instance's cache; RedemptionInfo and ClaimInfo are written per call.
 import { fromMinor, trimDecimal } from '../../money.ts';
+import { fieldsOf } from '../../schema/index.ts';
 import { searchCoupons, type FoundCoupon } from '../../services/search-coupons.ts';
+import type { CouponXmlCache } from '../coupon-xml-cache.ts';
 import type { OperationHandler } from '../context.ts';
 import { searchInputOf } from './search-input.ts';
-import type { XObject } from '../xml-writer.ts';
+import { qualified, RawXml, writeFields, type XObject } from '../xml-writer.ts';
 
-function couponValue(c: FoundCoupon): XObject {
-  const r = c.redemption;
+const COUPON_FIELDS = fieldsOf('ent:Coupon');
+const LIVE_FROM = COUPON_FIELDS.findIndex((f) => f.name === 'RedemptionInfo');
+/** The fields every viewer sees alike, and those that depend on the viewer or on live offer state. */
+const FIXED_FIELDS = COUPON_FIELDS.slice(0, LIVE_FROM);
+const LIVE_FIELDS = COUPON_FIELDS.slice(LIVE_FROM);
+const ITEM = fieldsOf('ent:ArrayOfCoupon').find((f) => f.name === 'Coupon')!;
+const ITEM_OPEN = `<${qualified(ITEM.ns, ITEM.name)}>`;
+const ITEM_CLOSE = `</${qualified(ITEM.ns, ITEM.name)}>`;
+const PATH = 'SearchCouponsResponse.Coupons.Coupon';
+
+function fixedValue(c: FoundCoupon): XObject {
   return {
     CouponCode: c.code,
     ClassName: c.className,
@@ -22,6 +35,12 @@ function couponValue(c: FoundCoupon): XObject {
     SendToEmail: c.sendToEmail,
     SendToDate: c.sendToDate,
     IsRedeemed: c.isRedeemed,
+  };
+}
+
+function liveValue(c: FoundCoupon): XObject {
+  const r = c.redemption;
+  return {
     RedemptionInfo: r
       ? {
           AccountId: r.accountId,
@@ -40,6 +59,19 @@ function couponValue(c: FoundCoupon): XObject {
   };
 }
 
+/** The whole `<e:Coupon>` element: its start tag and fixed fields from the cache, then the live fields. */
+function couponXml(cache: CouponXmlCache, c: FoundCoupon): RawXml {
+  const fixed = cache.get(c.id, c.version, () => {
+    const out = [ITEM_OPEN];
+    writeFields(out, FIXED_FIELDS, fixedValue(c), PATH);
+    return out.join('');
+  });
+  const out = [fixed];
+  writeFields(out, LIVE_FIELDS, liveValue(c), PATH);
+  out.push(ITEM_CLOSE);
+  return new RawXml(out);
+}
+
 export const searchCouponsHandler: OperationHandler = async (ctx, req) => {
   const fields = req.ReturnAdditionalFields;
   const coupons = await searchCoupons(
@@ -48,5 +80,5 @@ export const searchCouponsHandler: OperationHandler = async (ctx, req) => {
     { ...searchInputOf(req), returnClaimInfo: Array.isArray(fields) && fields.includes('CouponClaimInfo') },
     ctx.now,
   );
-  return { Coupons: { Coupon: coupons.map(couponValue) } };
+  return { Coupons: { Coupon: coupons.map((c) => couponXml(ctx.couponXml, c)) } };
 };
