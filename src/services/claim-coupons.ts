@@ -10,8 +10,8 @@ import { ConflictError, inTransaction } from '../repositories/transaction.ts';
 import type { Principal } from './auth.ts';
 import { lockAccount, offerTerms, recordAccountEvent } from './account-events.ts';
 import { decideClaim, holdsFeature } from '../rules/redemption.ts';
-import { featureCouponsOf, markClaimed, toAccountFacts, toClassFacts, toCouponFacts } from '../repositories/coupons.ts';
-import { accountForWrite, customerIsNewIfNeeded, lockCouponByCode, type CouponWithClass } from './coupon-access.ts';
+import { featureCouponsOf, markClaimed } from '../repositories/coupons.ts';
+import { accountForWrite, decideOnLocked, lockCouponByCode, refusal, type CouponWithClass } from './coupon-access.ts';
 
 /** At most this many pairs (ClaimFeatureAdoptionCoupons) or accounts (eligibility, DistributeCoupons): 3024. */
 export const MAX_CLAIM_BATCH = 100;
@@ -68,17 +68,9 @@ export async function claimLocked(
   now: Date,
 ): Promise<Date> {
   const { coupon, cls } = found;
-  const customerIsNew = await customerIsNewIfNeeded(tx, found, account);
-  const decision = decideClaim(
-    toCouponFacts(coupon),
-    toClassFacts(cls),
-    toAccountFacts(account),
-    customerIsNew,
-    now.getTime(),
-  );
+  const decision = await decideOnLocked(tx, found, account, now, decideClaim);
   if (decision.kind === 'alreadyClaimed') return new Date(decision.claimDate);
-  if (decision.kind === 'reject')
-    throw decision.detail === undefined ? ApiError.of(decision.code) : ApiError.of(decision.code, decision.detail);
+  if (decision.kind === 'reject') throw refusal(decision);
   // One coupon per feature and account: the account row lock orders concurrent claims of one account, so the
   // check below sees every claim committed before it.
   await lockAccount(tx, account.id);

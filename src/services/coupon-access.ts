@@ -1,13 +1,20 @@
 // The steps RedeemCoupon, the claims, DistributeCoupons, GetCouponInfo and the auto-grant share before a decision:
 // the account the user may access (2108, 106, 1001), the coupon locked with its class, and the customer's history,
-// looked up only when the decision needs it.
+// looked up only when the decision needs it, then the decision itself (decideRedemption or decideClaim).
 import type { Knex } from 'knex';
 import { AdApiError, ApiError } from '../errors.ts';
-import { needsCustomerHistory, type CustomerIsNew } from '../rules/redemption.ts';
+import {
+  needsCustomerHistory,
+  type AccountFacts,
+  type ClassFacts,
+  type CouponFacts,
+  type CustomerIsNew,
+} from '../rules/redemption.ts';
 import { accountById } from '../repositories/accounts.ts';
 import {
   lockCouponWithClass,
   lockCustomerIsNew,
+  toAccountFacts,
   toClassFacts,
   toCouponFacts,
   type CouponWithClass,
@@ -46,4 +53,36 @@ export async function customerIsNewIfNeeded(
 ): Promise<CustomerIsNew> {
   if (!needsCustomerHistory(toCouponFacts(coupon), toClassFacts(cls))) return null;
   return lockCustomerIsNew(tx, account.customer_id, coupon.id);
+}
+
+/** A decision of src/rules/redemption.ts on a coupon, its class and an account (decideRedemption, decideClaim). */
+export type CouponRule<D> = (
+  coupon: CouponFacts,
+  cls: ClassFacts,
+  account: AccountFacts,
+  customerIsNew: CustomerIsNew,
+  now: number,
+) => D;
+
+/** The rule's decision on a coupon the caller holds locked (in `tx`) for `account`, the history looked up if needed. */
+export async function decideOnLocked<D>(
+  tx: Knex.Transaction,
+  found: CouponWithClass,
+  account: Pick<DbAccountRow, 'id' | 'currency' | 'customer_id'>,
+  now: Date,
+  rule: CouponRule<D>,
+): Promise<D> {
+  const customerIsNew = await customerIsNewIfNeeded(tx, found, account);
+  return rule(
+    toCouponFacts(found.coupon),
+    toClassFacts(found.cls),
+    toAccountFacts(account),
+    customerIsNew,
+    now.getTime(),
+  );
+}
+
+/** A rule's refusal as the ApiError of its code (with the rule's detail when it gives one). */
+export function refusal(decision: { readonly code: number; readonly detail?: string }): ApiError {
+  return decision.detail === undefined ? ApiError.of(decision.code) : ApiError.of(decision.code, decision.detail);
 }
