@@ -2,7 +2,7 @@
 // expires and how to redeem it, as plain text and as HTML. A pure function of the coupon's terms and the dispatch
 // time; every value put into the HTML is escaped.
 import { minorDigits, trimDecimal } from '../money.ts';
-import type { DbClassRow } from '../repositories/tables.ts';
+import type { CouponClass } from '../repositories/classes.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MONTHS = [
@@ -39,20 +39,20 @@ export interface CouponEmailTerms {
 }
 
 /** The email terms of a coupon of class `cls`, sent at `sentAt`. */
-export function termsOfClass(cls: DbClassRow, code: string, sentAt: Date): CouponEmailTerms {
+export function termsOfClass(cls: CouponClass, code: string, sentAt: Date): CouponEmailTerms {
   return {
     code,
     className: cls.name,
-    couponType: cls.coupon_type,
-    amountMinor: cls.amount_minor,
-    thresholdMinor: cls.spend_threshold_minor,
+    couponType: cls.couponType,
+    amountMinor: cls.amountMinor,
+    thresholdMinor: cls.spendThresholdMinor,
     currency: cls.currency.trim(),
-    percentOff: cls.percent_off === null ? null : trimDecimal(cls.percent_off),
-    activeDays: cls.active_days,
-    startDate: cls.start_date,
-    endDate: cls.end_date,
-    expirationDate: cls.expiration_date,
-    redeemWithinDays: cls.redeem_within_days,
+    percentOff: cls.percentOff === null ? null : trimDecimal(cls.percentOff),
+    activeDays: cls.activeDays,
+    startDate: cls.startDate,
+    endDate: cls.endDate,
+    expirationDate: cls.expirationDate,
+    redeemWithinDays: cls.redeemWithinDays,
     sentAt,
   };
 }

@@ -19,22 +19,22 @@ import {
   toCouponFacts,
   type CouponWithClass,
 } from '../repositories/coupons.ts';
-import type { DbAccountRow } from '../repositories/tables.ts';
+import type { Account } from '../repositories/accounts.ts';
 import type { Principal } from './auth.ts';
 import { normalizeCode } from './coupon-codes.ts';
 
 export type { CouponWithClass };
 
 /** Account exists (2108) and the user may access it (106). */
-export async function accountForRead(knex: Knex, p: Principal, accountId: string): Promise<DbAccountRow> {
+export async function accountForRead(knex: Knex, p: Principal, accountId: string): Promise<Account> {
   const account = await accountById(knex, accountId);
   if (!account) throw ApiError.of(2108, `Account ${accountId} does not exist.`);
-  if (account.customer_id !== p.customerId) throw new AdApiError(106);
+  if (account.customerId !== p.customerId) throw new AdApiError(106);
   return account;
 }
 
 /** Account exists (2108), the user may access it (106) and may change it (1001). */
-export async function accountForWrite(knex: Knex, p: Principal, accountId: string): Promise<DbAccountRow> {
+export async function accountForWrite(knex: Knex, p: Principal, accountId: string): Promise<Account> {
   const account = await accountForRead(knex, p, accountId);
   if (p.role !== 'SuperAdmin' && p.role !== 'Standard') throw ApiError.of(1001);
   return account;
@@ -49,10 +49,10 @@ export function lockCouponByCode(tx: Knex.Transaction, code: string): Promise<Co
 export async function customerIsNewIfNeeded(
   tx: Knex.Transaction,
   { coupon, cls }: CouponWithClass,
-  account: Pick<DbAccountRow, 'customer_id'>,
+  account: Pick<Account, 'customerId'>,
 ): Promise<CustomerIsNew> {
   if (!needsCustomerHistory(toCouponFacts(coupon), toClassFacts(cls))) return null;
-  return lockCustomerIsNew(tx, account.customer_id, coupon.id);
+  return lockCustomerIsNew(tx, account.customerId, coupon.id);
 }
 
 /** A decision of src/rules/redemption.ts on a coupon, its class and an account (decideRedemption, decideClaim). */
@@ -68,7 +68,7 @@ export type CouponRule<D> = (
 export async function decideOnLocked<D>(
   tx: Knex.Transaction,
   found: CouponWithClass,
-  account: Pick<DbAccountRow, 'id' | 'currency' | 'customer_id'>,
+  account: Pick<Account, 'id' | 'currency' | 'customerId'>,
   now: Date,
   rule: CouponRule<D>,
 ): Promise<D> {

@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import { ApiError } from '../errors.ts';
 import { decideRedemption } from '../rules/redemption.ts';
-import type { DbAccountRow } from '../repositories/tables.ts';
+import type { Account } from '../repositories/accounts.ts';
 import { ConflictError, inTransaction } from '../repositories/transaction.ts';
 import type { Principal } from './auth.ts';
 import { offerTerms, recordRedemption } from './account-events.ts';
@@ -17,7 +17,7 @@ import { accountForWrite, decideOnLocked, lockCouponByCode, refusal, type Coupon
 export async function redeemFound(
   tx: Knex.Transaction,
   found: CouponWithClass,
-  account: DbAccountRow,
+  account: Account,
   now: Date,
 ): Promise<Date> {
   const { coupon, cls } = found;
@@ -46,7 +46,7 @@ export async function redeemCoupon(
   }
 }
 
-function redeemLocked(knex: Knex, account: DbAccountRow, code: string, now: Date): Promise<{ redemptionDate: Date }> {
+function redeemLocked(knex: Knex, account: Account, code: string, now: Date): Promise<{ redemptionDate: Date }> {
   return inTransaction(knex, async (tx) => {
     const found = await lockCouponByCode(tx, code);
     if (!found) throw ApiError.of(4500);
