@@ -20,20 +20,23 @@ const MONTHS = [
   'December',
 ];
 
-export interface CouponEmailTerms {
+/** The class's terms as the email states them (currency trimmed), with the coupon's code and dispatch time. */
+export interface CouponEmailTerms extends Pick<
+  CouponClass,
+  | 'couponType'
+  | 'amountMinor'
+  | 'currency'
+  | 'activeDays'
+  | 'startDate'
+  | 'endDate'
+  | 'expirationDate'
+  | 'redeemWithinDays'
+> {
   readonly code: string;
   readonly className: string;
-  readonly couponType: 'Acquisition' | 'Retention';
-  readonly amountMinor: string;
   readonly thresholdMinor: string;
-  readonly currency: string;
-  /** numeric text, e.g. "12.5"; null: the whole spend is covered. */
+  /** numeric text, e.g. "12.5" (trailing zeros dropped); null: the whole spend is covered. */
   readonly percentOff: string | null;
-  readonly activeDays: number | null;
-  readonly startDate: Date | null;
-  readonly endDate: Date | null;
-  readonly expirationDate: Date | null;
-  readonly redeemWithinDays: number | null;
   /** When the coupon was dispatched (its SendToDate). */
   readonly sentAt: Date;
 }

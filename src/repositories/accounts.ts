@@ -72,17 +72,8 @@ export async function nextAccountId(tx: Knex.Transaction): Promise<string> {
   return rows[0]!.id;
 }
 
-export interface NewAccount {
-  readonly id: string;
-  readonly customerId: string;
-  readonly number: string;
-  readonly currency: string;
-  readonly billToCustomerId: string;
-  readonly paymentMethodAddedAt: Date | null;
-  readonly email: string | null;
-  /** Billed by invoice (insertion orders apply) rather than charged to a payment method. */
-  readonly invoiceBilled: boolean;
-}
+/** An account to insert: every field but its creation time, which the database sets. */
+export type NewAccount = Omit<Account, 'createdAt'>;
 
 export async function insertAccount(tx: Knex.Transaction, a: NewAccount): Promise<void> {
   await tx(T.accounts).insert({

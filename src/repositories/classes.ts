@@ -23,6 +23,16 @@ export interface CouponClass {
   readonly createdAt: Date;
 }
 
+/** A class to insert: the id and creation time are the database's; amounts as numbers of minor units. */
+export interface NewClass extends Omit<
+  CouponClass,
+  'id' | 'createdAt' | 'amountMinor' | 'spendThresholdMinor' | 'autoGrant'
+> {
+  readonly amountMinor: number;
+  readonly spendThresholdMinor: number;
+  readonly autoGrant: string | null;
+}
+
 export function toCouponClass(r: DbClassRow): CouponClass {
   return {
     id: r.id,
@@ -42,23 +52,6 @@ export function toCouponClass(r: DbClassRow): CouponClass {
     autoGrant: r.auto_grant ?? null,
     createdAt: r.created_at,
   };
-}
-
-export interface NewClass {
-  readonly customerId: string;
-  readonly name: string;
-  readonly couponType: CouponType;
-  readonly amountMinor: number;
-  readonly spendThresholdMinor: number;
-  readonly currency: string;
-  readonly percentOff: string | null;
-  readonly activeDays: number | null;
-  readonly startDate: Date | null;
-  readonly endDate: Date | null;
-  readonly expirationDate: Date | null;
-  readonly redeemWithinDays: number | null;
-  readonly featureId: number | null;
-  readonly autoGrant: string | null;
 }
 
 /** Inserts the class and returns its id; a taken name raises the unique violation. */

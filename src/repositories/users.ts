@@ -49,15 +49,8 @@ export async function userAndCustomerName(
   return row && { username: row.username, customerName: row.name };
 }
 
-export interface NewUser {
-  readonly customerId: string;
-  readonly role: Role;
-  readonly tokenHash: Buffer;
-  readonly tokenExpiresAt: Date | null;
-  readonly developerTokenHash: Buffer;
-  readonly username: string | null;
-  readonly passwordHash: string | null;
-}
+/** A user to insert: the id and creation time are the database's. */
+export type NewUser = Omit<User, 'id' | 'createdAt'>;
 
 /** Inserts the user and returns its id; a taken user name raises the unique violation. */
 export async function insertUser(db: Knex, u: NewUser): Promise<string> {

@@ -24,7 +24,7 @@ import {
   saveState,
   saveStateWithEntries,
   toEngineEvent,
-  type DbEventRow,
+  type StoredEvent,
   type NewEvent,
 } from '../repositories/offers.ts';
 import { lockAccountRow } from '../repositories/accounts.ts';
@@ -67,7 +67,7 @@ export async function recordAccountEvents(
   tx: Knex.Transaction,
   accountId: string,
   inputs: readonly NewEvent[],
-): Promise<DbEventRow[]> {
+): Promise<StoredEvent[]> {
   const sorted = [...inputs].sort((a, b) => a.at.getTime() - b.at.getTime());
   const rows = await insertEvents(tx, accountId, sorted);
   const stored = (await loadStates(tx, [accountId])).get(accountId);
@@ -134,7 +134,7 @@ export async function recordAccountEvent(
   tx: Knex.Transaction,
   accountId: string,
   input: NewEvent,
-): Promise<DbEventRow> {
+): Promise<StoredEvent> {
   const [row] = await recordAccountEvents(tx, accountId, [input]);
   return row!;
 }

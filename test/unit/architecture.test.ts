@@ -98,6 +98,24 @@ const QUERIES = sourceFiles(SRC).map((file) => {
   return { file: rel, lines };
 });
 
+const TEST = fileURLToPath(new URL('../', import.meta.url));
+const SCRIPTS = fileURLToPath(new URL('../../scripts/', import.meta.url));
+const ROW_TYPE = /\bDb[A-Za-z]*Row\b/g;
+
+/**
+ * Every use of a `Db…Row` type (a table's snake_case row) outside src/repositories, in src/, test/ and scripts/:
+ * repositories map their rows to camelCase domain values (toAccount, toCoupon, …) before anything else sees them.
+ */
+const ROW_TYPE_USES = [...sourceFiles(SRC), ...sourceFiles(TEST), ...sourceFiles(SCRIPTS)]
+  .filter((file) => !path.relative(SRC, file).split(path.sep).join('/').startsWith('repositories/'))
+  .flatMap((file) => {
+    const text = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
+    const rel = path.relative(path.join(SRC, '..'), file).split(path.sep).join('/');
+    return [...new Set([...text.matchAll(ROW_TYPE)].map((m) => `${rel}: ${m[0]}`))];
+  });
+
 describe('folder rules of src/', () => {
   before(() => {
     const counts = new Map<string, number>();
@@ -176,5 +194,11 @@ describe('folder rules of src/', () => {
       q.lines.map((line) => `${q.file}: ${line.trim()}`),
     );
     expect(bad).to.deep.equal([]);
+  });
+
+  it('repositories hand out domain values: no Db…Row type is used outside src/repositories', () => {
+    // The scan sees the row types where they are declared (not blind).
+    expect(readFileSync(path.join(SRC, 'repositories/tables.ts'), 'utf8').match(ROW_TYPE)?.length).to.be.greaterThan(3);
+    expect(ROW_TYPE_USES).to.deep.equal([]);
   });
 });
