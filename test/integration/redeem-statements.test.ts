@@ -7,7 +7,8 @@ import { makeWorldWithCoupons } from '../support/factories.ts';
 
 describe('RedeemCoupon sends a fixed, small number of statements', function () {
   this.timeout(120000);
-  const t = useTestApp();
+  // No outbox worker and no expiry sweep: nothing else queries while a redemption is counted.
+  const t = useTestApp({ outboxWorker: false, expirySweepMs: 0 });
 
   async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
     const sent: string[] = [];
