@@ -8,7 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { closeBillingMonths } from '../src/services/billing-close.ts';
 import { IO_THRESHOLD_EMAIL, sweepInsertionOrders } from '../src/services/insertion-order-sweep.ts';
-import { T, type DbOutboxRow } from '../src/repositories/tables.ts';
+import { T } from '../src/repositories/tables.ts';
 import { startTestApp, type TestApp } from '../test/support/app.ts';
 import { documentsOf, pdfText } from '../test/support/billing-documents.ts';
 import { callNodeSoap } from '../test/support/clients.ts';
@@ -80,10 +80,10 @@ export async function buildSampleInvoice(): Promise<SampleInvoice> {
       Type: 'Pdf',
     });
     const [doc] = list((resultOf(out).BillingDocuments as Rec).BillingDocument);
-    const emails = (await knex<DbOutboxRow>(T.outbox)
+    const emails = (await knex(T.outbox)
       .where({ kind: IO_THRESHOLD_EMAIL })
       .orderBy('id')
-      .select('to_email', 'subject')) as Pick<DbOutboxRow, 'to_email' | 'subject'>[];
+      .select('to_email', 'subject')) as { to_email: string; subject: string }[];
     return {
       text: pdfText(Buffer.from(String(doc!.Data), 'base64')),
       documentNumber: march.number,

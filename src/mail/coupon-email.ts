@@ -2,7 +2,7 @@
 // expires and how to redeem it, as plain text and as HTML. A pure function of the coupon's terms and the dispatch
 // time; every value put into the HTML is escaped.
 import { minorDigits, trimDecimal } from '../money.ts';
-import type { DbClassRow } from '../repositories/tables.ts';
+import type { CouponClass } from '../repositories/classes.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MONTHS = [
@@ -20,39 +20,42 @@ const MONTHS = [
   'December',
 ];
 
-export interface CouponEmailTerms {
+/** The class's terms as the email states them (currency trimmed), with the coupon's code and dispatch time. */
+export interface CouponEmailTerms extends Pick<
+  CouponClass,
+  | 'couponType'
+  | 'amountMinor'
+  | 'currency'
+  | 'activeDays'
+  | 'startDate'
+  | 'endDate'
+  | 'expirationDate'
+  | 'redeemWithinDays'
+> {
   readonly code: string;
   readonly className: string;
-  readonly couponType: 'Acquisition' | 'Retention';
-  readonly amountMinor: string;
   readonly thresholdMinor: string;
-  readonly currency: string;
-  /** numeric text, e.g. "12.5"; null: the whole spend is covered. */
+  /** numeric text, e.g. "12.5" (trailing zeros dropped); null: the whole spend is covered. */
   readonly percentOff: string | null;
-  readonly activeDays: number | null;
-  readonly startDate: Date | null;
-  readonly endDate: Date | null;
-  readonly expirationDate: Date | null;
-  readonly redeemWithinDays: number | null;
   /** When the coupon was dispatched (its SendToDate). */
   readonly sentAt: Date;
 }
 
 /** The email terms of a coupon of class `cls`, sent at `sentAt`. */
-export function termsOfClass(cls: DbClassRow, code: string, sentAt: Date): CouponEmailTerms {
+export function termsOfClass(cls: CouponClass, code: string, sentAt: Date): CouponEmailTerms {
   return {
     code,
     className: cls.name,
-    couponType: cls.coupon_type,
-    amountMinor: cls.amount_minor,
-    thresholdMinor: cls.spend_threshold_minor,
+    couponType: cls.couponType,
+    amountMinor: cls.amountMinor,
+    thresholdMinor: cls.spendThresholdMinor,
     currency: cls.currency.trim(),
-    percentOff: cls.percent_off === null ? null : trimDecimal(cls.percent_off),
-    activeDays: cls.active_days,
-    startDate: cls.start_date,
-    endDate: cls.end_date,
-    expirationDate: cls.expiration_date,
-    redeemWithinDays: cls.redeem_within_days,
+    percentOff: cls.percentOff === null ? null : trimDecimal(cls.percentOff),
+    activeDays: cls.activeDays,
+    startDate: cls.startDate,
+    endDate: cls.endDate,
+    expirationDate: cls.expirationDate,
+    redeemWithinDays: cls.redeemWithinDays,
     sentAt,
   };
 }

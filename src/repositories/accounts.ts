@@ -3,9 +3,41 @@
 import type { Knex } from 'knex';
 import { T, type DbAccountRow } from './tables.ts';
 
+/** An account as services see it. */
+export interface Account {
+  readonly id: string;
+  readonly customerId: string;
+  readonly number: string;
+  readonly currency: string;
+  readonly billToCustomerId: string;
+  readonly paymentMethodAddedAt: Date | null;
+  /** Notification address; null: no coupon emails. */
+  readonly email: string | null;
+  /** Billed by invoice (insertion orders apply) rather than charged to a payment method. */
+  readonly invoiceBilled: boolean;
+  readonly createdAt: Date;
+}
+
+export function toAccount(r: DbAccountRow): Account {
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    number: r.number,
+    currency: r.currency,
+    billToCustomerId: r.bill_to_customer_id,
+    paymentMethodAddedAt: r.payment_method_added_at,
+    email: r.email,
+    invoiceBilled: r.invoice_billed,
+    createdAt: r.created_at,
+  };
+}
+
+const toAccountIfAny = (r: DbAccountRow | undefined): Account | undefined =>
+  r === undefined ? undefined : toAccount(r);
+
 /** Every account of the customer, in id order. */
-export async function accountsOfCustomer(knex: Knex, customerId: string): Promise<DbAccountRow[]> {
-  return (await knex(T.accounts).where({ customer_id: customerId }).orderBy('id')) as DbAccountRow[];
+export async function accountsOfCustomer(knex: Knex, customerId: string): Promise<Account[]> {
+  return ((await knex(T.accounts).where({ customer_id: customerId }).orderBy('id')) as DbAccountRow[]).map(toAccount);
 }
 
 export async function accountNumberAndCurrency(
@@ -16,13 +48,15 @@ export async function accountNumberAndCurrency(
     { number: string; currency: string } | undefined;
 }
 
-export async function accountById(db: Knex, accountId: string): Promise<DbAccountRow | undefined> {
-  return (await db(T.accounts).where({ id: accountId }).first()) as DbAccountRow | undefined;
+export async function accountById(db: Knex, accountId: string): Promise<Account | undefined> {
+  return toAccountIfAny((await db(T.accounts).where({ id: accountId }).first()) as DbAccountRow | undefined);
 }
 
 /** The account row, locked FOR UPDATE for the rest of the transaction (the lock every account event takes). */
-export async function lockAccountRow(tx: Knex.Transaction, accountId: string): Promise<DbAccountRow | undefined> {
-  return (await tx(T.accounts).where({ id: accountId }).forUpdate().first()) as DbAccountRow | undefined;
+export async function lockAccountRow(tx: Knex.Transaction, accountId: string): Promise<Account | undefined> {
+  return toAccountIfAny(
+    (await tx(T.accounts).where({ id: accountId }).forUpdate().first()) as DbAccountRow | undefined,
+  );
 }
 
 /** Locks the account row unless another transaction holds it (SKIP LOCKED); false when it was held or is gone. */
@@ -38,17 +72,8 @@ export async function nextAccountId(tx: Knex.Transaction): Promise<string> {
   return rows[0]!.id;
 }
 
-export interface NewAccount {
-  readonly id: string;
-  readonly customerId: string;
-  readonly number: string;
-  readonly currency: string;
-  readonly billToCustomerId: string;
-  readonly paymentMethodAddedAt: Date | null;
-  readonly email: string | null;
-  /** Billed by invoice (insertion orders apply) rather than charged to a payment method. */
-  readonly invoiceBilled: boolean;
-}
+/** An account to insert: every field but its creation time, which the database sets. */
+export type NewAccount = Omit<Account, 'createdAt'>;
 
 export async function insertAccount(tx: Knex.Transaction, a: NewAccount): Promise<void> {
   await tx(T.accounts).insert({

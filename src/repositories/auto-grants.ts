@@ -1,15 +1,17 @@
 // Auto-grant classes (`--auto-grant new-accounts`) and the record of each grant attempt.
 import type { Knex } from 'knex';
+import { toCouponClass, type CouponClass } from './classes.ts';
 import { T, type DbClassRow } from './tables.ts';
 
 export const AUTO_GRANTS = 'auto_grants';
 export const AUTO_GRANT_NEW_ACCOUNTS = 'new-accounts';
 
 /** The customer's classes that grant a coupon to each new account, oldest first. */
-export async function autoGrantClasses(tx: Knex.Transaction, customerId: string): Promise<DbClassRow[]> {
-  return (await tx(T.classes)
+export async function autoGrantClasses(tx: Knex.Transaction, customerId: string): Promise<CouponClass[]> {
+  const rows = (await tx(T.classes)
     .where({ customer_id: customerId, auto_grant: AUTO_GRANT_NEW_ACCOUNTS })
     .orderBy('id')) as DbClassRow[];
+  return rows.map(toCouponClass);
 }
 
 export type GrantOutcome =

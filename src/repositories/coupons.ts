@@ -6,33 +6,74 @@ import type { Knex } from 'knex';
 import type { AccountFacts, ClassFacts, CouponFacts, CustomerIsNew } from '../rules/redemption.ts';
 import { customerHasHistorySql } from './customer-history.ts';
 import { COUPON_DISPATCH } from './outbox.ts';
-import { T, type DbAccountRow, type DbClassRow, type DbCouponRow } from './tables.ts';
+import type { Account } from './accounts.ts';
+import { toCouponClass, type CouponClass } from './classes.ts';
+import { T, type DbClassRow, type DbCouponRow } from './tables.ts';
+
+/** A coupon as services see it. */
+export interface Coupon {
+  readonly id: string;
+  readonly classId: string;
+  readonly ownerCustomerId: string;
+  readonly className: string;
+  readonly startDate: Date | null;
+  readonly code: string;
+  readonly mintedAt: Date;
+  readonly sendToEmail: string | null;
+  readonly sendToDate: Date | null;
+  readonly revokedAt: Date | null;
+  readonly revokeReason: string | null;
+  readonly redeemedAccountId: string | null;
+  readonly redemptionDate: Date | null;
+  readonly claimedAccountId: string | null;
+  readonly claimDate: Date | null;
+}
+
+export function toCoupon(r: DbCouponRow): Coupon {
+  return {
+    id: r.id,
+    classId: r.class_id,
+    ownerCustomerId: r.owner_customer_id,
+    className: r.class_name,
+    startDate: r.start_date,
+    code: r.code,
+    mintedAt: r.minted_at,
+    sendToEmail: r.send_to_email,
+    sendToDate: r.send_to_date,
+    revokedAt: r.revoked_at,
+    revokeReason: r.revoke_reason,
+    redeemedAccountId: r.redeemed_account_id,
+    redemptionDate: r.redemption_date,
+    claimedAccountId: r.claimed_account_id,
+    claimDate: r.claim_date,
+  };
+}
 
 const time = (d: Date | null): number | null => (d === null ? null : d.getTime());
 
-export function toCouponFacts(c: DbCouponRow): CouponFacts {
+export function toCouponFacts(c: Coupon): CouponFacts {
   return {
-    revoked: c.revoked_at !== null,
-    redeemedAccountId: c.redeemed_account_id,
-    redemptionDate: time(c.redemption_date),
-    claimedAccountId: c.claimed_account_id,
-    claimDate: time(c.claim_date),
-    sendToDate: time(c.send_to_date),
+    revoked: c.revokedAt !== null,
+    redeemedAccountId: c.redeemedAccountId,
+    redemptionDate: time(c.redemptionDate),
+    claimedAccountId: c.claimedAccountId,
+    claimDate: time(c.claimDate),
+    sendToDate: time(c.sendToDate),
   };
 }
 
-export function toClassFacts(k: DbClassRow): ClassFacts {
+export function toClassFacts(k: CouponClass): ClassFacts {
   return {
-    couponType: k.coupon_type,
+    couponType: k.couponType,
     currency: k.currency,
-    startDate: time(k.start_date),
-    endDate: time(k.end_date),
-    expirationDate: time(k.expiration_date),
-    redeemWithinDays: k.redeem_within_days,
+    startDate: time(k.startDate),
+    endDate: time(k.endDate),
+    expirationDate: time(k.expirationDate),
+    redeemWithinDays: k.redeemWithinDays,
   };
 }
 
-export function toAccountFacts(a: Pick<DbAccountRow, 'id' | 'currency'>): AccountFacts {
+export function toAccountFacts(a: Pick<Account, 'id' | 'currency'>): AccountFacts {
   return { id: a.id, currency: a.currency };
 }
 
@@ -70,7 +111,7 @@ export async function featureCouponsOf(
       WHERE c.redeemed_account_id = ? AND k.feature_id = ? AND c.claimed_account_id IS DISTINCT FROM ?`,
     [accountId, featureId, accountId, featureId, accountId],
   )) as { rows: (DbCouponRow & { k_expiration_date: Date | null })[] };
-  return rows.map((r) => ({ coupon: toCouponFacts(r), cls: { expirationDate: time(r.k_expiration_date) } }));
+  return rows.map((r) => ({ coupon: toCouponFacts(toCoupon(r)), cls: { expirationDate: time(r.k_expiration_date) } }));
 }
 
 /** The class name of each coupon (for the offer cards of the page). */
@@ -99,8 +140,8 @@ export async function claimedCouponCode(
 
 /** A coupon with its class, as one locked read returns them. */
 export interface CouponWithClass {
-  coupon: DbCouponRow;
-  cls: DbClassRow;
+  readonly coupon: Coupon;
+  readonly cls: CouponClass;
 }
 
 const CLASS_COLUMNS = [
@@ -137,12 +178,13 @@ export async function lockCouponWithClass(tx: Knex.Transaction, code: string): P
     if (key.startsWith('k_')) cls[key.slice(2)] = value;
     else coupon[key] = value;
   }
-  return { coupon: coupon as unknown as DbCouponRow, cls: cls as unknown as DbClassRow };
+  return { coupon: toCoupon(coupon as unknown as DbCouponRow), cls: toCouponClass(cls as unknown as DbClassRow) };
 }
 
 /** The coupon of an (already normalized) code, locked for the rest of the transaction. */
-export async function lockCouponRow(tx: Knex.Transaction, code: string): Promise<DbCouponRow | undefined> {
-  return (await tx(T.coupons).where({ code }).forUpdate().first()) as DbCouponRow | undefined;
+export async function lockCouponRow(tx: Knex.Transaction, code: string): Promise<Coupon | undefined> {
+  const row = (await tx(T.coupons).where({ code }).forUpdate().first()) as DbCouponRow | undefined;
+  return row && toCoupon(row);
 }
 
 export async function markClaimed(tx: Knex.Transaction, couponId: string, accountId: string, at: Date): Promise<void> {
@@ -162,14 +204,19 @@ export async function markRevoked(
  * Inserts coupons of the class with these codes (minted at `at`); a code that already exists is skipped. Returns
  * the codes inserted.
  */
-export async function insertCoupons(db: Knex, cls: DbClassRow, codes: readonly string[], at: Date): Promise<string[]> {
+export async function insertCoupons(
+  db: Knex,
+  cls: Pick<CouponClass, 'id' | 'customerId' | 'name' | 'startDate'>,
+  codes: readonly string[],
+  at: Date,
+): Promise<string[]> {
   const inserted = (await db(T.coupons)
     .insert(
       codes.map((code) => ({
         class_id: cls.id,
-        owner_customer_id: cls.customer_id,
+        owner_customer_id: cls.customerId,
         class_name: cls.name,
-        start_date: cls.start_date,
+        start_date: cls.startDate,
         code,
         minted_at: at,
       })),
@@ -215,7 +262,7 @@ export async function lockFirstFeatureCoupon(
   tx: Knex.Transaction,
   customerId: string,
   featureId: number,
-  account: Pick<DbAccountRow, 'currency' | 'customer_id'>,
+  account: Pick<Account, 'currency' | 'customerId'>,
   now: Date,
 ): Promise<string | undefined> {
   const { rows } = (await tx.raw(
@@ -224,7 +271,7 @@ export async function lockFirstFeatureCoupon(
                              AND ${AVAILABLE_COUPON('c')} ORDER BY c.id LIMIT 1 FOR UPDATE SKIP LOCKED) c
       WHERE k.customer_id = ? AND ${claimableFeatureClass('k', '?', '?')}
       ORDER BY c.id LIMIT 1`,
-    [customerId, featureId, account.currency, now, now, now, account.customer_id],
+    [customerId, featureId, account.currency, now, now, now, account.customerId],
   )) as { rows: { code: string }[] };
   return rows[0]?.code;
 }
@@ -321,7 +368,7 @@ export async function featureCouponsOfAccounts(
     const holder = String(r.holder);
     out.set(holder, [
       ...(out.get(holder) ?? []),
-      { coupon: toCouponFacts(r), cls: { expirationDate: time(r.k_expiration_date) } },
+      { coupon: toCouponFacts(toCoupon(r)), cls: { expirationDate: time(r.k_expiration_date) } },
     ]);
   }
   return out;

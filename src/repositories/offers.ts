@@ -17,6 +17,33 @@ export interface DbEventRow {
   transaction_id: string | null;
   recorded_at: Date;
 }
+
+/** A stored account event as services see it; `id` is its arrival order. */
+export interface StoredEvent {
+  readonly id: string;
+  readonly accountId: string;
+  readonly kind: EventKind;
+  readonly at: Date;
+  readonly couponId: string | null;
+  readonly amountMinor: string | null;
+  readonly terms: OfferTerms | null;
+  readonly transactionId: string | null;
+  readonly recordedAt: Date;
+}
+
+function toStoredEvent(r: DbEventRow): StoredEvent {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    kind: r.kind,
+    at: r.at,
+    couponId: r.coupon_id,
+    amountMinor: r.amount_minor,
+    terms: r.terms,
+    transactionId: r.transaction_id,
+    recordedAt: r.recorded_at,
+  };
+}
 interface DbLedgerRow {
   id: string;
   entry_key: string;
@@ -44,8 +71,8 @@ export async function insertEvents(
   tx: Knex.Transaction,
   accountId: string,
   events: readonly NewEvent[],
-): Promise<DbEventRow[]> {
-  const out: DbEventRow[] = [];
+): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
   for (let i = 0; i < events.length; i += 1000) {
     const rows = (await tx(OT.events).insert(
       events.slice(i, i + 1000).map((e) => ({
@@ -59,7 +86,7 @@ export async function insertEvents(
       })),
       '*',
     )) as DbEventRow[];
-    out.push(...rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)));
+    out.push(...rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)).map(toStoredEvent));
   }
   return out;
 }
@@ -82,7 +109,7 @@ export async function findTransactions(
 }
 
 /** The engine's view of a stored event; `seq` is the arrival id, which orders events at the same instant. */
-export function toEngineEvent(r: DbEventRow): AccountEvent {
+export function toEngineEvent(r: StoredEvent): AccountEvent {
   const at = r.at.getTime();
   const seq = Number(r.id);
   switch (r.kind) {
@@ -92,16 +119,18 @@ export function toEngineEvent(r: DbEventRow): AccountEvent {
     case 'paymentMethodAdded':
       return { kind: r.kind, at, seq };
     case 'spend':
-      return { kind: r.kind, at, seq, spendId: r.id, amount: Number(r.amount_minor) };
+      return { kind: r.kind, at, seq, spendId: r.id, amount: Number(r.amountMinor) };
     case 'revoke':
-      return { kind: r.kind, at, seq, couponId: r.coupon_id! };
+      return { kind: r.kind, at, seq, couponId: r.couponId! };
   }
 }
 
-export async function loadEvents(tx: Knex.Transaction, accountId: string): Promise<DbEventRow[]> {
-  return (await tx(OT.events)
+/** The account's events in time order (arrival order within an instant). */
+export async function loadEvents(db: Knex, accountId: string): Promise<StoredEvent[]> {
+  const rows = (await db(OT.events)
     .where({ account_id: accountId })
     .orderBy([{ column: 'at' }, { column: 'id' }])) as DbEventRow[];
+  return rows.map(toStoredEvent);
 }
 
 export async function loadStates(knex: Knex, accountIds: readonly string[]): Promise<Map<string, AccountState>> {
@@ -259,13 +288,13 @@ export async function redeemWithEvent(
   couponId: string,
   at: Date,
   terms: OfferTerms,
-): Promise<DbEventRow> {
+): Promise<StoredEvent> {
   const { rows } = (await tx.raw(
     `WITH redeemed AS (UPDATE ${T.coupons} SET redeemed_account_id = ?, redemption_date = ? WHERE id = ?)
      INSERT INTO ${OT.events} (account_id, kind, at, coupon_id, terms) VALUES (?, 'redeem', ?, ?, ?) RETURNING *`,
     [accountId, at, couponId, accountId, at, couponId, JSON.stringify(terms)],
   )) as { rows: DbEventRow[] };
-  return rows[0]!;
+  return toStoredEvent(rows[0]!);
 }
 
 /** appendEntries and saveState in one statement (both as data-modifying parts of one WITH). */

@@ -2,13 +2,39 @@
 import type { Knex } from 'knex';
 import { T, type DbUserRow, type Role } from './tables.ts';
 
-export async function userByTokenHash(knex: Knex, hash: Buffer): Promise<DbUserRow | undefined> {
-  return (await knex(T.users).where({ token_hash: hash }).first()) as DbUserRow | undefined;
+/** A user as services see it: its customer, role, and the hashes its credentials are checked against. */
+export interface User {
+  readonly id: string;
+  readonly customerId: string;
+  readonly role: Role;
+  readonly tokenHash: Buffer;
+  readonly tokenExpiresAt: Date | null;
+  readonly developerTokenHash: Buffer;
+  readonly username: string | null;
+  readonly passwordHash: string | null;
+  readonly createdAt: Date;
+}
+
+const toUser = (r: DbUserRow | undefined): User | undefined =>
+  r && {
+    id: r.id,
+    customerId: r.customer_id,
+    role: r.role,
+    tokenHash: r.token_hash,
+    tokenExpiresAt: r.token_expires_at,
+    developerTokenHash: r.developer_token_hash,
+    username: r.username,
+    passwordHash: r.password_hash,
+    createdAt: r.created_at,
+  };
+
+export async function userByTokenHash(knex: Knex, hash: Buffer): Promise<User | undefined> {
+  return toUser((await knex(T.users).where({ token_hash: hash }).first()) as DbUserRow | undefined);
 }
 
 /** The user of an exact (already trimmed) user name. */
-export async function userByUsername(knex: Knex, username: string): Promise<DbUserRow | undefined> {
-  return (await knex(T.users).where({ username }).first()) as DbUserRow | undefined;
+export async function userByUsername(knex: Knex, username: string): Promise<User | undefined> {
+  return toUser((await knex(T.users).where({ username }).first()) as DbUserRow | undefined);
 }
 
 /** The user's name and its customer's name; undefined for an unknown user. */
@@ -23,15 +49,8 @@ export async function userAndCustomerName(
   return row && { username: row.username, customerName: row.name };
 }
 
-export interface NewUser {
-  readonly customerId: string;
-  readonly role: Role;
-  readonly tokenHash: Buffer;
-  readonly tokenExpiresAt: Date | null;
-  readonly developerTokenHash: Buffer;
-  readonly username: string | null;
-  readonly passwordHash: string | null;
-}
+/** A user to insert: the id and creation time are the database's. */
+export type NewUser = Omit<User, 'id' | 'createdAt'>;
 
 /** Inserts the user and returns its id; a taken user name raises the unique violation. */
 export async function insertUser(db: Knex, u: NewUser): Promise<string> {

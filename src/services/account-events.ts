@@ -24,14 +24,15 @@ import {
   saveState,
   saveStateWithEntries,
   toEngineEvent,
-  type DbEventRow,
+  type StoredEvent,
   type NewEvent,
 } from '../repositories/offers.ts';
 import { lockAccountRow } from '../repositories/accounts.ts';
-import type { DbAccountRow, DbClassRow } from '../repositories/tables.ts';
+import type { Account } from '../repositories/accounts.ts';
+import type { CouponClass } from '../repositories/classes.ts';
 
 /** Takes the account row lock that orders every event of the account; undefined when there is no such account. */
-export async function lockAccount(tx: Knex.Transaction, accountId: string): Promise<DbAccountRow | undefined> {
+export async function lockAccount(tx: Knex.Transaction, accountId: string): Promise<Account | undefined> {
   return lockAccountRow(tx, accountId);
 }
 
@@ -44,15 +45,15 @@ export function percentToBp(percent: string | null): number | null {
   return Number(whole) * 100 + Number(f.padEnd(2, '0'));
 }
 
-export function offerTerms(couponId: string, code: string, cls: DbClassRow): OfferTerms {
+export function offerTerms(couponId: string, code: string, cls: CouponClass): OfferTerms {
   return {
     couponId,
     couponCode: code,
-    amount: Number(cls.amount_minor),
-    spendThreshold: Number(cls.spend_threshold_minor),
-    percentOffBp: percentToBp(cls.percent_off),
-    activeDays: cls.active_days,
-    couponExpiresAt: cls.expiration_date ? cls.expiration_date.getTime() : null,
+    amount: Number(cls.amountMinor),
+    spendThreshold: Number(cls.spendThresholdMinor),
+    percentOffBp: percentToBp(cls.percentOff),
+    activeDays: cls.activeDays,
+    couponExpiresAt: cls.expirationDate ? cls.expirationDate.getTime() : null,
   };
 }
 
@@ -66,7 +67,7 @@ export async function recordAccountEvents(
   tx: Knex.Transaction,
   accountId: string,
   inputs: readonly NewEvent[],
-): Promise<DbEventRow[]> {
+): Promise<StoredEvent[]> {
   const sorted = [...inputs].sort((a, b) => a.at.getTime() - b.at.getTime());
   const rows = await insertEvents(tx, accountId, sorted);
   const stored = (await loadStates(tx, [accountId])).get(accountId);
@@ -133,7 +134,7 @@ export async function recordAccountEvent(
   tx: Knex.Transaction,
   accountId: string,
   input: NewEvent,
-): Promise<DbEventRow> {
+): Promise<StoredEvent> {
   const [row] = await recordAccountEvents(tx, accountId, [input]);
   return row!;
 }

@@ -1,7 +1,8 @@
 // Authentication of SOAP requests from their header values (SPEC §2, §3).
 import type { Knex } from 'knex';
 import { AdApiError } from '../errors.ts';
-import type { DbUserRow, Role } from '../repositories/tables.ts';
+import type { Role } from '../repositories/tables.ts';
+import type { User } from '../repositories/users.ts';
 import { userByTokenHash, userByUsername } from '../repositories/users.ts';
 import { waitSeconds } from '../rules/sign-in-limit.ts';
 import { HashingBusyError, hashPassword, newToken, sameHash, tokenHash, verifyPassword } from '../secrets.ts';
@@ -31,9 +32,9 @@ const present = (v: string | null): v is string => v !== null && v.trim() !== ''
  */
 const TOKEN_CACHE_MS = 10_000;
 const TOKEN_CACHE_MAX = 10_000;
-const tokenCache = new Map<string, { user: DbUserRow; at: number }>();
+const tokenCache = new Map<string, { user: User; at: number }>();
 
-async function userByToken(knex: Knex, token: string): Promise<DbUserRow | undefined> {
+async function userByToken(knex: Knex, token: string): Promise<User | undefined> {
   const hash = tokenHash(token);
   const key = hash.toString('base64');
   const hit = tokenCache.get(key);
@@ -64,17 +65,17 @@ let dummy: Promise<string> | null = null;
 const dummyHash = (): Promise<string> => (dummy ??= hashPassword(newToken()));
 
 /** The user of that user name and password, else code 105. */
-async function userByPassword(knex: Knex, userName: string, password: string): Promise<DbUserRow> {
+async function userByPassword(knex: Knex, userName: string, password: string): Promise<User> {
   const user = await userByUsername(knex, userName.trim());
   // An unknown user name costs the same hash as a wrong password, so timing does not reveal which names exist.
-  const ok = await checkPassword(password, user?.password_hash ?? (await dummyHash()));
-  if (!user?.password_hash || !ok) throw new AdApiError(105);
+  const ok = await checkPassword(password, user?.passwordHash ?? (await dummyHash()));
+  if (!user?.passwordHash || !ok) throw new AdApiError(105);
   return user;
 }
 
-const principalOf = (user: DbUserRow): Principal => ({
+const principalOf = (user: User): Principal => ({
   userId: user.id,
-  customerId: user.customer_id,
+  customerId: user.customerId,
   role: user.role,
 });
 
@@ -94,15 +95,15 @@ export async function signInWithPassword(knex: Knex, userName: string, password:
  */
 export async function authenticate(knex: Knex, c: Credentials, now: Date): Promise<Principal> {
   if (!present(c.developerToken)) throw new AdApiError(105);
-  let user: DbUserRow | undefined;
+  let user: User | undefined;
   if (present(c.authenticationToken)) {
     user = await userByToken(knex, c.authenticationToken.trim());
     if (!user) throw new AdApiError(105);
-    if (user.token_expires_at && user.token_expires_at.getTime() <= now.getTime()) throw new AdApiError(109);
+    if (user.tokenExpiresAt && user.tokenExpiresAt.getTime() <= now.getTime()) throw new AdApiError(109);
   } else if (present(c.userName) && present(c.password)) {
     user = await userByPassword(knex, c.userName, c.password);
   } else throw new AdApiError(105);
-  if (!sameHash(tokenHash(c.developerToken.trim()), user.developer_token_hash)) throw new AdApiError(105);
+  if (!sameHash(tokenHash(c.developerToken.trim()), user.developerTokenHash)) throw new AdApiError(105);
   return principalOf(user);
 }
 

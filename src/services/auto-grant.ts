@@ -7,16 +7,12 @@ import type { Knex } from 'knex';
 import { ApiError } from '../errors.ts';
 import { autoGrantClasses, recordGrant, type GrantOutcome } from '../repositories/auto-grants.ts';
 import { lockAvailableCoupon } from '../repositories/coupons.ts';
-import type { DbAccountRow, DbClassRow } from '../repositories/tables.ts';
+import type { Account } from '../repositories/accounts.ts';
+import type { CouponClass } from '../repositories/classes.ts';
 import { lockCouponByCode } from './coupon-access.ts';
 import { redeemFound } from './redeem-coupon.ts';
 
-async function grantOne(
-  tx: Knex.Transaction,
-  cls: DbClassRow,
-  account: DbAccountRow,
-  now: Date,
-): Promise<GrantOutcome> {
+async function grantOne(tx: Knex.Transaction, cls: CouponClass, account: Account, now: Date): Promise<GrantOutcome> {
   try {
     // A savepoint: a refusal or a failure undoes this grant only, never the account.
     return await tx.transaction(async (sp): Promise<GrantOutcome> => {
@@ -36,8 +32,8 @@ async function grantOne(
 }
 
 /** Grants the new account one coupon of each of its customer's auto-grant classes, recording every outcome. */
-export async function grantNewAccount(tx: Knex.Transaction, account: DbAccountRow, now: Date): Promise<void> {
-  for (const cls of await autoGrantClasses(tx, account.customer_id)) {
+export async function grantNewAccount(tx: Knex.Transaction, account: Account, now: Date): Promise<void> {
+  for (const cls of await autoGrantClasses(tx, account.customerId)) {
     await recordGrant(tx, cls.id, account.id, await grantOne(tx, cls, account, now), now);
   }
 }

@@ -5,13 +5,13 @@
 // claim events per coupon stands behind the coupon lock.
 import type { Knex } from 'knex';
 import { AdApiError, ApiError, problem, type OperationProblem } from '../errors.ts';
-import type { DbAccountRow } from '../repositories/tables.ts';
+import type { Account } from '../repositories/accounts.ts';
 import { ConflictError, inTransaction } from '../repositories/transaction.ts';
 import type { Principal } from './auth.ts';
 import { lockAccount, offerTerms, recordAccountEvent } from './account-events.ts';
 import { decideClaim, holdsFeature } from '../rules/redemption.ts';
-import { featureCouponsOf, markClaimed, toAccountFacts, toClassFacts, toCouponFacts } from '../repositories/coupons.ts';
-import { accountForWrite, customerIsNewIfNeeded, lockCouponByCode, type CouponWithClass } from './coupon-access.ts';
+import { featureCouponsOf, markClaimed } from '../repositories/coupons.ts';
+import { accountForWrite, decideOnLocked, lockCouponByCode, refusal, type CouponWithClass } from './coupon-access.ts';
 
 /** At most this many pairs (ClaimFeatureAdoptionCoupons) or accounts (eligibility, DistributeCoupons): 3024. */
 export const MAX_CLAIM_BATCH = 100;
@@ -64,26 +64,18 @@ export async function hasClaimedFeature(db: Knex, accountId: string, featureId: 
 export async function claimLocked(
   tx: Knex.Transaction,
   found: CouponWithClass,
-  account: DbAccountRow,
+  account: Account,
   now: Date,
 ): Promise<Date> {
   const { coupon, cls } = found;
-  const customerIsNew = await customerIsNewIfNeeded(tx, found, account);
-  const decision = decideClaim(
-    toCouponFacts(coupon),
-    toClassFacts(cls),
-    toAccountFacts(account),
-    customerIsNew,
-    now.getTime(),
-  );
+  const decision = await decideOnLocked(tx, found, account, now, decideClaim);
   if (decision.kind === 'alreadyClaimed') return new Date(decision.claimDate);
-  if (decision.kind === 'reject')
-    throw decision.detail === undefined ? ApiError.of(decision.code) : ApiError.of(decision.code, decision.detail);
+  if (decision.kind === 'reject') throw refusal(decision);
   // One coupon per feature and account: the account row lock orders concurrent claims of one account, so the
   // check below sees every claim committed before it.
   await lockAccount(tx, account.id);
-  if (cls.feature_id !== null && (await hasClaimedFeature(tx, account.id, cls.feature_id, now)))
-    throw ApiError.of(4514, `Account ${account.id} already has a coupon of feature ${cls.feature_id}.`);
+  if (cls.featureId !== null && (await hasClaimedFeature(tx, account.id, cls.featureId, now)))
+    throw ApiError.of(4514, `Account ${account.id} already has a coupon of feature ${cls.featureId}.`);
   await markClaimed(tx, coupon.id, account.id, now);
   await recordAccountEvent(tx, account.id, {
     kind: 'claim',
@@ -120,7 +112,7 @@ async function claimPair(
   const claimDate = await inTransaction(knex, async (tx) => {
     const found = await lockCouponByCode(tx, code);
     if (!found) throw ApiError.of(4500);
-    if (found.cls.feature_id === null)
+    if (found.cls.featureId === null)
       throw ApiError.of(4515, `AccountCouponPairs[${index}]: the coupon is not a feature-adoption coupon.`);
     return claimLocked(tx, found, account, now);
   });

@@ -8,7 +8,7 @@ import { AdApiError, ApiError, problem, type OperationProblem } from '../errors.
 import { addressKey, isValidEmailAddress } from '../mail/address.ts';
 import { renderCouponEmail, termsOfClass } from '../mail/coupon-email.ts';
 import { assignAndQueue, toClassFacts } from '../repositories/coupons.ts';
-import type { DbClassRow } from '../repositories/tables.ts';
+import type { CouponClass } from '../repositories/classes.ts';
 import { inTransaction } from '../repositories/transaction.ts';
 import { classIsDispatchable } from '../rules/redemption.ts';
 import type { Principal } from './auth.ts';
@@ -71,7 +71,7 @@ function screen(emails: readonly (string | null)[]): { wanted: Wanted[]; errors:
  * SendToEmail/SendToDate, and queue one email per coupon. The email is rendered once per request with a
  * placeholder for the code (the only part that differs between recipients), which the database fills in.
  */
-async function assign(knex: Knex, cls: DbClassRow, wanted: readonly Wanted[], now: Date): Promise<number> {
+async function assign(knex: Knex, cls: CouponClass, wanted: readonly Wanted[], now: Date): Promise<number> {
   const placeholder = `{{COUPON-CODE-${randomBytes(8).toString('hex')}}}`;
   const mail = renderCouponEmail(termsOfClass(cls, placeholder, now));
   return inTransaction(knex, async (tx) => {

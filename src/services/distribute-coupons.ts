@@ -10,7 +10,8 @@ import { renderCouponEmail, escapeHtml, termsOfClass } from '../mail/coupon-emai
 import { accountById } from '../repositories/accounts.ts';
 import { lockAvailableCoupon, lockFirstFeatureCoupon } from '../repositories/coupons.ts';
 import { enqueueMessages } from '../repositories/outbox.ts';
-import type { DbAccountRow, DbClassRow } from '../repositories/tables.ts';
+import type { Account } from '../repositories/accounts.ts';
+import type { CouponClass } from '../repositories/classes.ts';
 import { inTransaction } from '../repositories/transaction.ts';
 import type { Principal } from './auth.ts';
 import {
@@ -42,11 +43,9 @@ export interface Distributed {
   readonly notified: boolean;
 }
 
-type AccountRow = DbAccountRow & { email: string | null };
-
 /** Which coupons a distribution draws from. */
 type Source =
-  { readonly kind: 'class'; readonly cls: DbClassRow } | { readonly kind: 'feature'; readonly featureId: number };
+  { readonly kind: 'class'; readonly cls: CouponClass } | { readonly kind: 'feature'; readonly featureId: number };
 
 const clip = (s: string): string => (s.length > 100 ? `${s.slice(0, 100)}…` : s);
 
@@ -59,7 +58,7 @@ async function sourceOf(knex: Knex, p: Principal, input: DistributeCouponsInput)
   }
   const cls = await findClass(knex, p.customerId, name);
   if (!cls) return problem(4507, `ClassName '${clip(name)}' names no class of this customer.`);
-  if (input.featureId !== null && cls.feature_id !== input.featureId)
+  if (input.featureId !== null && cls.featureId !== input.featureId)
     return problem(4507, `Class '${clip(name)}' is not a class of feature ${input.featureId}.`);
   return { kind: 'class', cls };
 }
@@ -69,7 +68,7 @@ async function pickCoupon(
   tx: Knex.Transaction,
   p: Principal,
   source: Source,
-  account: AccountRow,
+  account: Account,
   now: Date,
 ): Promise<CouponWithClass | undefined> {
   // The SQL narrows the feature's classes to those the account could claim; claimLocked's decideClaim decides.
@@ -83,7 +82,7 @@ async function pickCoupon(
 /** The notification: the coupon email, saying which account the coupon is reserved for. */
 function claimEmail(
   found: CouponWithClass,
-  account: AccountRow,
+  account: Account,
   now: Date,
 ): { subject: string; text: string; html: string } {
   const { coupon, cls } = found;
@@ -104,10 +103,10 @@ async function distributeOne(
   input: DistributeCouponsInput,
   now: Date,
 ): Promise<Distributed> {
-  const account: AccountRow | undefined = await accountById(knex, accountId);
+  const account: Account | undefined = await accountById(knex, accountId);
   if (!account) throw ApiError.of(2108, `Account ${accountId} does not exist.`);
-  if (account.customer_id !== p.customerId) throw ApiError.of(106, `Account ${accountId} is not accessible.`);
-  const featureId = source.kind === 'class' ? source.cls.feature_id : source.featureId;
+  if (account.customerId !== p.customerId) throw ApiError.of(106, `Account ${accountId} is not accessible.`);
+  const featureId = source.kind === 'class' ? source.cls.featureId : source.featureId;
   // Checked again under the account lock by claimLocked; checked first here so that an account that already has
   // the feature hears 4514 rather than 4508/4515.
   if (featureId !== null && (await hasClaimedFeature(knex, account.id, featureId, now)))

@@ -7,7 +7,7 @@ import { setPaymentMethodAdded } from '../repositories/accounts.ts';
 import { lockCouponRow, markRevoked } from '../repositories/coupons.ts';
 import { shareLockCustomersOfAccounts } from '../repositories/customers.ts';
 import { findTransactions } from '../repositories/offers.ts';
-import type { DbAccountRow } from '../repositories/tables.ts';
+import type { Account } from '../repositories/accounts.ts';
 import { decideSpends } from '../rules/spend-dedup.ts';
 import { inTransaction } from '../repositories/transaction.ts';
 import { lockAccount, offersAsOf, recordAccountEvent, recordAccountEvents } from './account-events.ts';
@@ -17,7 +17,7 @@ import { findAccount, requireAmount, requireDate, requireId } from './operator.t
 
 const accountId = (v: unknown): string => requireId(v, 'account');
 
-async function lockExisting(tx: Knex.Transaction, id: string): Promise<DbAccountRow> {
+async function lockExisting(tx: Knex.Transaction, id: string): Promise<Account> {
   const account = await lockAccount(tx, id);
   if (!account) throw new NotFoundError(`account ${id} not found`);
   return account;
@@ -173,7 +173,7 @@ export async function addPaymentMethod(knex: Knex, rawId: unknown, now: Date): P
   const id = accountId(rawId);
   return inTransaction(knex, async (tx) => {
     const account = await lockExisting(tx, id);
-    if (account.payment_method_added_at === null) {
+    if (account.paymentMethodAddedAt === null) {
       await setPaymentMethodAdded(tx, id, now);
       await recordAccountEvent(tx, id, { kind: 'paymentMethodAdded', at: now });
     }
@@ -193,9 +193,9 @@ export async function revokeCoupon(
   return inTransaction(knex, async (tx) => {
     const coupon = await lockCouponRow(tx, code);
     if (!coupon) throw new NotFoundError(`coupon ${code} not found`);
-    if (!coupon.revoked_at) {
+    if (!coupon.revokedAt) {
       await markRevoked(tx, coupon.id, now, reason);
-      const holder = coupon.redeemed_account_id ?? coupon.claimed_account_id;
+      const holder = coupon.redeemedAccountId ?? coupon.claimedAccountId;
       if (holder) {
         await lockAccount(tx, holder);
         await recordAccountEvent(tx, holder, { kind: 'revoke', at: now, couponId: coupon.id });

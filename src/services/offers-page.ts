@@ -43,7 +43,7 @@ export async function offersOverview(knex: Knex, p: Principal, now: Date): Promi
       id: a.id,
       number: a.number,
       currency: a.currency.trim(),
-      hasPaymentMethod: a.payment_method_added_at !== null,
+      hasPaymentMethod: a.paymentMethodAddedAt !== null,
     })),
     coupons,
     classNames: await classNamesOf(

@@ -10,7 +10,9 @@ import { AUTO_GRANT_NEW_ACCOUNTS } from '../repositories/auto-grants.ts';
 import { classByName, insertClass } from '../repositories/classes.ts';
 import { insertCoupons } from '../repositories/coupons.ts';
 import { customerExists as customerRowExists, insertCustomer } from '../repositories/customers.ts';
-import type { CouponType, DbAccountRow, DbClassRow, Role } from '../repositories/tables.ts';
+import type { CouponType, Role } from '../repositories/tables.ts';
+import type { Account } from '../repositories/accounts.ts';
+import type { CouponClass } from '../repositories/classes.ts';
 import { inTransaction, isUniqueViolation } from '../repositories/transaction.ts';
 import { insertUser } from '../repositories/users.ts';
 import { hashPassword, newToken, tokenHash } from '../secrets.ts';
@@ -128,7 +130,7 @@ export async function createAccount(
   });
 }
 
-export async function findAccount(knex: Knex, id: unknown): Promise<DbAccountRow> {
+export async function findAccount(knex: Knex, id: unknown): Promise<Account> {
   const accountId = requireId(id, 'account');
   const row = await accountById(knex, accountId);
   if (!row) throw new NotFoundError(`account ${accountId} not found`);
@@ -247,7 +249,7 @@ export async function createClass(knex: Knex, input: CreateClassInput): Promise<
   }
 }
 
-export async function findClass(knex: Knex, customerId: string, name: string): Promise<DbClassRow | undefined> {
+export async function findClass(knex: Knex, customerId: string, name: string): Promise<CouponClass | undefined> {
   return classByName(knex, customerId, name);
 }
 

@@ -17,9 +17,10 @@ import {
   submit,
 } from '../support/browser.ts';
 import { makeAccount, makeCouponClass, makeCustomer, makeUser, mint } from '../support/factories.ts';
-import { T, type DbClassRow, type DbCouponRow } from '../../src/repositories/tables.ts';
+import { markClaimed } from '../../src/repositories/coupons.ts';
 import { inTransaction } from '../../src/repositories/transaction.ts';
 import { lockAccount, offerTerms, recordAccountEvent } from '../../src/services/account-events.ts';
+import { lockCouponByCode } from '../../src/services/coupon-access.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -30,10 +31,9 @@ const PASSWORD = 'correct horse battery staple';
 async function claim(t: TestApp, code: string, accountId: string): Promise<void> {
   const now = await t.app.clock.now();
   await inTransaction(t.db.knex, async (tx) => {
-    const coupon = (await tx(T.coupons).where({ code }).forUpdate().first()) as DbCouponRow;
-    const cls = (await tx(T.classes).where({ id: coupon.class_id }).first()) as DbClassRow;
+    const { coupon, cls } = (await lockCouponByCode(tx, code))!;
     await lockAccount(tx, accountId);
-    await tx(T.coupons).where({ id: coupon.id }).update({ claimed_account_id: accountId, claim_date: now });
+    await markClaimed(tx, coupon.id, accountId, now);
     await recordAccountEvent(tx, accountId, {
       kind: 'claim',
       at: now,

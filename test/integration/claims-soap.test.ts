@@ -4,7 +4,7 @@
 // the account's events and the email outbox. The test clock starts every test at NOW.
 import { expect } from 'chai';
 import { emptyAccountState, replay } from '../../src/rules/index.ts';
-import { toEngineEvent, type DbEventRow } from '../../src/repositories/offers.ts';
+import { loadEvents, toEngineEvent } from '../../src/repositories/offers.ts';
 import { callNodeSoap, callPhp, callZeep, type ClientOutcome, type SoapHeaders } from '../support/clients.ts';
 import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
 import { argv, runBilling } from '../support/cli.ts';
@@ -348,10 +348,7 @@ describe('Claims: feature-adoption coupons over SOAP', function () {
       resultOf(await claim(callZeep, w.user, [[w.accountId, codes[0]!]]));
       resultOf(await redeem(w.user, w.accountId, codes[0]!));
       await t.admin('/admin/spend', { account: w.accountId, amount: '20' });
-      const events = (await t.db
-        .knex('account_events')
-        .where({ account_id: w.accountId })
-        .orderBy([{ column: 'at' }, { column: 'id' }])) as DbEventRow[];
+      const events = await loadEvents(t.db.knex, w.accountId);
       expect(events.map((e) => e.kind)).to.deep.equal(['paymentMethodAdded', 'claim', 'redeem', 'spend']);
       const stored = (await t.db.knex('account_states').where({ account_id: w.accountId }).first('state')) as {
         state: { offers: unknown[]; asOf: number };
