@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { T } from './tables.ts';
 
-export interface CouponInfoRow {
+interface DbCouponInfoRow {
   coupon_id: string;
   account_id: string;
   currency: string;
@@ -20,6 +20,45 @@ export interface CouponInfoRow {
   claim_date: Date | null;
   redemption_date: Date | null;
   expiration_date: Date | null;
+}
+
+/** A coupon redeemed or claimed by an account of the customer, with its class's terms. */
+export interface CouponInfoRecord {
+  readonly couponId: string;
+  readonly accountId: string;
+  /** ISO 4217 code, trimmed. */
+  readonly currency: string;
+  readonly couponType: 'Acquisition' | 'Retention';
+  readonly amountMinor: string;
+  readonly spendThresholdMinor: string;
+  readonly percentOff: string | null;
+  readonly activeDays: number | null;
+  readonly startDate: Date | null;
+  readonly endDate: Date | null;
+  readonly featureId: number | null;
+  readonly claimDate: Date | null;
+  readonly redemptionDate: Date | null;
+  /** The class's ExpirationDate. */
+  readonly expirationDate: Date | null;
+}
+
+function toCouponInfoRecord(r: DbCouponInfoRow): CouponInfoRecord {
+  return {
+    couponId: r.coupon_id,
+    accountId: r.account_id,
+    currency: r.currency.trim(),
+    couponType: r.coupon_type,
+    amountMinor: r.amount_minor,
+    spendThresholdMinor: r.spend_threshold_minor,
+    percentOff: r.percent_off,
+    activeDays: r.active_days,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    featureId: r.feature_id,
+    claimDate: r.claim_date,
+    redemptionDate: r.redemption_date,
+    expirationDate: r.expiration_date,
+  };
 }
 
 /** The SQL and bindings of couponInfoRows (EXPLAIN checks run exactly this). */
@@ -42,7 +81,7 @@ export function couponInfoQuery(customerId: string): { sql: string; bindings: st
 }
 
 /** One row per coupon redeemed or claimed by an account of the customer, in mint order. */
-export async function couponInfoRows(knex: Knex, customerId: string): Promise<CouponInfoRow[]> {
+export async function couponInfoRows(knex: Knex, customerId: string): Promise<CouponInfoRecord[]> {
   const q = couponInfoQuery(customerId);
-  return ((await knex.raw(q.sql, q.bindings)) as { rows: CouponInfoRow[] }).rows;
+  return ((await knex.raw(q.sql, q.bindings)) as { rows: DbCouponInfoRow[] }).rows.map(toCouponInfoRecord);
 }

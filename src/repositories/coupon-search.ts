@@ -52,8 +52,8 @@ export interface CouponSearch {
   readonly ownAccountIds: readonly string[] | null;
 }
 
-/** One row of the search: the coupon, its class, and the accounts that redeemed or claimed it. */
-export interface CouponSearchRow {
+/** What a coupon and its class show whoever may see it (the part of a search row every viewer gets). */
+export interface CouponFields {
   readonly id: string;
   /** Bumped by every update of the coupon (coupons.xml_version). */
   readonly version: number;
@@ -70,6 +70,10 @@ export interface CouponSearchRow {
   readonly endDate: Date | null;
   readonly sendToEmail: string | null;
   readonly sendToDate: Date | null;
+}
+
+/** One row of the search: the coupon, its class, and the accounts that redeemed or claimed it. */
+export interface CouponSearchRow extends CouponFields {
   readonly ownerCustomerId: string;
   readonly redemption: {
     readonly accountId: string;

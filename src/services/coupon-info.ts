@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { AdApiError, ApiError } from '../errors.ts';
 import { decideMonthlySpendPeriod, isFinal, statusByte, type Offer, type OfferStatus } from '../rules/index.ts';
 import { spendTotalMinor } from '../repositories/spend-totals.ts';
-import { couponInfoRows, type CouponInfoRow } from '../repositories/coupon-info.ts';
+import { couponInfoRows, type CouponInfoRecord } from '../repositories/coupon-info.ts';
 import type { CouponType } from '../repositories/tables.ts';
 import type { Principal } from './auth.ts';
 import { offersAsOf } from './account-events.ts';
@@ -12,21 +12,7 @@ import { accountForRead } from './coupon-access.ts';
 export type { CouponType, Offer, OfferStatus };
 
 /** A coupon redeemed or claimed by an account of the customer, with its offer as the engine has it now. */
-export interface CouponInfo {
-  readonly couponId: string;
-  readonly accountId: string;
-  readonly currency: string;
-  readonly couponType: CouponType;
-  readonly amountMinor: string;
-  readonly spendThresholdMinor: string;
-  /** numeric text as stored ("15.00"); null: not a percent offer. */
-  readonly percentOff: string | null;
-  readonly activeDays: number | null;
-  readonly startDate: Date | null;
-  readonly endDate: Date | null;
-  readonly featureId: number | null;
-  readonly claimDate: Date | null;
-  readonly redemptionDate: Date | null;
+export interface CouponInfo extends CouponInfoRecord {
   /** The offer's own expiry once it has one, else the coupon's ExpirationDate. */
   readonly expirationDate: Date | null;
   /** Undefined when the account's events hold no offer for the coupon yet. */
@@ -37,22 +23,10 @@ export interface CouponInfo {
   readonly final: boolean;
 }
 
-function couponInfo(row: CouponInfoRow, offer: Offer | undefined): CouponInfo {
+function couponInfo(row: CouponInfoRecord, offer: Offer | undefined): CouponInfo {
   return {
-    couponId: row.coupon_id,
-    accountId: row.account_id,
-    currency: row.currency.trim(),
-    couponType: row.coupon_type,
-    amountMinor: row.amount_minor,
-    spendThresholdMinor: row.spend_threshold_minor,
-    percentOff: row.percent_off,
-    activeDays: row.active_days,
-    startDate: row.start_date,
-    endDate: row.end_date,
-    featureId: row.feature_id,
-    claimDate: row.claim_date,
-    redemptionDate: row.redemption_date,
-    expirationDate: offer?.expiresAt != null ? new Date(offer.expiresAt) : row.expiration_date,
+    ...row,
+    expirationDate: offer?.expiresAt != null ? new Date(offer.expiresAt) : row.expirationDate,
     offer,
     status: offer ? statusByte(offer.status) : null,
     final: offer ? isFinal(offer.status) : false,
@@ -63,8 +37,8 @@ function couponInfo(row: CouponInfoRow, offer: Offer | undefined): CouponInfo {
 export async function getCouponInfo(knex: Knex, p: Principal, customerId: string, now: Date): Promise<CouponInfo[]> {
   if (customerId !== p.customerId) throw new AdApiError(106);
   const rows = await couponInfoRows(knex, customerId);
-  const offers = await offersAsOf(knex, [...new Set(rows.map((r) => r.account_id))], now);
-  return rows.map((row) => couponInfo(row, offers.get(row.coupon_id)));
+  const offers = await offersAsOf(knex, [...new Set(rows.map((r) => r.accountId))], now);
+  return rows.map((row) => couponInfo(row, offers.get(row.couponId)));
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type CouponDateField,
   type CouponFilter,
   type CouponOrder,
+  type CouponFields,
   type CouponSearchRow,
   type CouponTextField,
   type TextTest,
@@ -48,23 +49,7 @@ export interface FoundClaim {
   readonly claimDate: Date;
 }
 /** A coupon as the user may see it: whatever the user may not see is already removed. */
-export interface FoundCoupon {
-  /** The coupon's id and version (bumped by every update of the row): together they name what it shows. */
-  readonly id: string;
-  readonly version: number;
-  readonly code: string;
-  readonly className: string;
-  readonly couponType: string;
-  readonly amountMinor: string;
-  readonly spendThresholdMinor: string;
-  readonly currency: string;
-  readonly percentOff: string | null;
-  readonly activeDays: number | null;
-  readonly expirationDate: Date | null;
-  readonly startDate: Date | null;
-  readonly endDate: Date | null;
-  readonly sendToEmail: string | null;
-  readonly sendToDate: Date | null;
+export interface FoundCoupon extends CouponFields {
   readonly isRedeemed: boolean;
   readonly redemption: FoundRedemption | null;
   readonly claim: FoundClaim | null;

@@ -7,7 +7,14 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { DB_POOL_MAX } from '../../src/config.ts';
 import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
-import { makeCouponClass, makeWorld, mint, searchPredicatesXml, type World } from '../support/factories.ts';
+import {
+  makeCouponClass,
+  makeWorld,
+  mint,
+  redeemRequestXml,
+  searchPredicatesXml,
+  type World,
+} from '../support/factories.ts';
 import { expectFault } from '../support/soap.ts';
 
 const CAP = 2;
@@ -31,15 +38,7 @@ if (process.env.DATABASE_URL) {
       bCodes = await mint(t, b.customerId, 'Spring', 5);
     });
 
-    const redeem = (w: World, code: string) =>
-      postSoap(
-        t.endpoint,
-        soapRequest(
-          'RedeemCoupon',
-          `<b:AccountId>${w.accountId}</b:AccountId><b:CouponCode>${code}</b:CouponCode>`,
-          w.user,
-        ),
-      );
+    const redeem = (w: World, code: string) => postSoap(t.endpoint, redeemRequestXml(w, code));
 
     /** Backends of the service waiting for a lock (A's calls stuck behind this test's row locks). */
     const waitingOnLocks = async (knex: Knex): Promise<number> => {

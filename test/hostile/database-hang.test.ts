@@ -9,7 +9,14 @@ import { loadConfig } from '../../src/config.ts';
 import knexFactory from 'knex';
 import { databaseTimeout, migrateLatest, MIGRATION_LOCK_KEY } from '../../src/repositories/db.ts';
 import { postSoap, soapRequest, startTestApp, freshDatabase, type TestApp, type TestDatabase } from '../support/app.ts';
-import { makeCouponClass, makeWorld, mint, searchPredicatesXml, type World } from '../support/factories.ts';
+import {
+  makeCouponClass,
+  makeWorld,
+  mint,
+  redeemRequestXml,
+  searchPredicatesXml,
+  type World,
+} from '../support/factories.ts';
 import { startHangProxy, type HangProxy } from '../support/hang-proxy.ts';
 import { expectFault, type Answer } from '../support/soap.ts';
 import { parsed, stallablePostgres, type StallablePostgres } from '../support/stalls.ts';
@@ -61,15 +68,7 @@ describe('a database that stops answering: code 0 instead of a hang, a pool that
     await pg?.close();
   });
 
-  const redeem = (w: World, code: string): Promise<Answer> =>
-    postSoap(
-      t.endpoint,
-      soapRequest(
-        'RedeemCoupon',
-        `<b:AccountId>${w.accountId}</b:AccountId><b:CouponCode>${code}</b:CouponCode>`,
-        w.user,
-      ),
-    );
+  const redeem = (w: World, code: string): Promise<Answer> => postSoap(t.endpoint, redeemRequestXml(w, code));
   const search = (w: World): Promise<Answer> =>
     postSoap(t.endpoint, soapRequest('SearchCoupons', searchPredicatesXml(w.customerId), w.user));
   const logLine = (trackingId: string): Record<string, unknown> | undefined =>

@@ -1,8 +1,8 @@
 // Redemptions of different codes on one account at the same moment: each is decided on the state the previous one
 // committed, so none is lost from the account's offers and at most one offer is Active.
 import { expect } from 'chai';
-import { postSoap, soapRequest, useTestApp } from '../support/app.ts';
-import { makeWorldWithCoupons } from '../support/factories.ts';
+import { postSoap, useTestApp } from '../support/app.ts';
+import { makeWorldWithCoupons, redeemRequestXml } from '../support/factories.ts';
 
 describe('RedeemCoupon under concurrency on one account', function () {
   this.timeout(120000);
@@ -11,17 +11,7 @@ describe('RedeemCoupon under concurrency on one account', function () {
   it('24 different codes redeemed in parallel on one account all become offers, one Active and the rest Pending', async () => {
     const { w, codes } = await makeWorldWithCoupons(t, 24);
     const answers = await Promise.all(
-      codes.map((code) =>
-        postSoap(
-          t.endpoint,
-          soapRequest(
-            'RedeemCoupon',
-            `<b:AccountId>${w.accountId}</b:AccountId><b:CouponCode>${code}</b:CouponCode>`,
-            w.user,
-          ),
-          { SOAPAction: 'RedeemCoupon' },
-        ),
-      ),
+      codes.map((code) => postSoap(t.endpoint, redeemRequestXml(w, code), { SOAPAction: 'RedeemCoupon' })),
     );
     expect(answers.map((a) => a.status)).to.deep.equal(codes.map(() => 200));
 

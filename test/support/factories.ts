@@ -1,5 +1,5 @@
 // Test data through the operator API, with overridable defaults (STYLE 10).
-import type { TestApp } from './app.ts';
+import { soapRequest, type TestApp } from './app.ts';
 
 /** Whatever calls the operator API: a TestApp, or a script's own target (scripts/tenant-plans.ts). */
 export type Operator = Pick<TestApp, 'admin'>;
@@ -105,3 +105,7 @@ export const predicateXml = (field: string, operator: string, value: string): st
  */
 export const searchPredicatesXml = (customerId: string, ...more: string[]): string =>
   `<b:Predicates>${customerIdPredicateXml(customerId)}${more.join('')}</b:Predicates>`;
+
+/** A raw RedeemCoupon request of the world's user for its account. */
+export const redeemRequestXml = (w: World, code: string): string =>
+  soapRequest('RedeemCoupon', `<b:AccountId>${w.accountId}</b:AccountId><b:CouponCode>${code}</b:CouponCode>`, w.user);
