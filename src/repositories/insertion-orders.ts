@@ -152,24 +152,14 @@ export async function lockIoAccount(tx: Knex.Transaction, accountId: string): Pr
   await tx(T.accounts).where({ id: accountId }).forUpdate().first('id');
 }
 
-export interface NewInsertionOrder {
-  readonly accountId: string;
-  readonly name: string | null;
-  readonly comment: string | null;
-  readonly purchaseOrder: string | null;
-  readonly bookingCountryCode: string | null;
-  readonly referenceId: string | null;
-  readonly startDate: string;
-  readonly endDate: string | null;
-  readonly isEndless: boolean;
-  readonly isUnlimited: boolean;
-  readonly spendCapMinor: string | null;
-  readonly notificationThreshold: string | null;
-  readonly status: IoStatus;
-  readonly createdBy: 'advertiser' | 'operator';
+/** An order to insert: its terms and status as decided, by whom and when (the rest is set by the insert). */
+export type NewInsertionOrder = Omit<
+  InsertionOrder,
+  'id' | 'lastModifiedByUserId' | 'lastModifiedAt' | 'thresholdNotifiedAt' | 'pending' | 'createdAt'
+> & {
   readonly userId: string | null;
   readonly at: Date;
-}
+};
 
 export async function insertOrder(tx: Knex.Transaction, o: NewInsertionOrder): Promise<InsertionOrder> {
   const [row] = (await tx(T.insertionOrders).insert(

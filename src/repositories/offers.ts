@@ -153,7 +153,12 @@ export async function saveState(
   state: AccountState,
   due: number | null,
 ): Promise<void> {
-  await tx(OT.states)
+  await upsertState(tx, accountId, state, due);
+}
+
+/** The upsert of an account's state (not yet sent): saveState awaits it, saveStateWithEntries embeds it. */
+function upsertState(tx: Knex.Transaction, accountId: string, state: AccountState, due: number | null) {
+  return tx(OT.states)
     .insert({
       account_id: accountId,
       state: JSON.stringify(state),
@@ -305,15 +310,7 @@ export async function saveStateWithEntries(
   due: number | null,
   entries: readonly LedgerEntry[],
 ): Promise<void> {
-  const save = tx(OT.states)
-    .insert({
-      account_id: accountId,
-      state: JSON.stringify(state),
-      next_due_at: due === null ? null : new Date(due),
-      updated_at: tx.fn.now(),
-    })
-    .onConflict('account_id')
-    .merge();
+  const save = upsertState(tx, accountId, state, due);
   if (entries.length === 0 || entries.length > 500) {
     await appendEntries(tx, accountId, entries);
     await save;
