@@ -149,6 +149,18 @@ export interface IoEdits {
   readonly referenceId?: string | null;
 }
 
+/** Every editable field, in one place for whoever walks them (changes, stored PendingChanges). */
+export const IO_EDIT_FIELDS: readonly (keyof IoEdits)[] = [
+  'name',
+  'comment',
+  'purchaseOrder',
+  'startDate',
+  'endDate',
+  'spendCapMinor',
+  'notificationThreshold',
+  'referenceId',
+];
+
 /**
  * xs:double text as plain decimal text, exactly: Java clients write 10,000,000 as "1.0E7" (Double.toString), and
  * amounts must not pass through a binary float. Text that is not a plain or exponent decimal is returned as is (and
@@ -263,14 +275,7 @@ export function changedEdits(stored: StoredOrder, e: IoEdits): IoEdits {
     } else if (v === current) return;
     out[k] = v;
   };
-  cmp('name', stored.name);
-  cmp('comment', stored.comment);
-  cmp('purchaseOrder', stored.purchaseOrder);
-  cmp('startDate', stored.startDate);
-  cmp('endDate', stored.endDate);
-  cmp('spendCapMinor', stored.spendCapMinor);
-  cmp('notificationThreshold', stored.notificationThreshold);
-  cmp('referenceId', stored.referenceId);
+  for (const k of IO_EDIT_FIELDS) cmp(k, stored[k]);
   return out as IoEdits;
 }
 

@@ -32,6 +32,7 @@ import {
   datesOverlap,
   decideUpdate,
   HOLDS_DATES,
+  IO_EDIT_FIELDS,
   IO_CODES,
   MAX_NAME,
   MAX_PURCHASE_ORDER,
@@ -216,14 +217,7 @@ function storedPendingEdits(o: InsertionOrder): IoEdits {
   if (!c) return {};
   const e: Record<string, string> = {};
   const put = (k: keyof IoEdits, v: string | null): void => void (v !== null && (e[k] = v));
-  put('name', c.name);
-  put('comment', c.comment);
-  put('purchaseOrder', c.purchaseOrder);
-  put('startDate', c.startDate);
-  put('endDate', c.endDate);
-  put('spendCapMinor', c.spendCapMinor);
-  put('notificationThreshold', c.notificationThreshold);
-  put('referenceId', c.referenceId);
+  for (const k of IO_EDIT_FIELDS) put(k, c[k]);
   return e as IoEdits;
 }
 
