@@ -14,6 +14,25 @@ export function processCpuMs(pid: number): number {
   return ticks * 10;
 }
 
+/**
+ * CPU time (ms) used so far by the PostgreSQL backends connected to `database` (their process titles name it), from
+ * /proc: beside the service's own CPU, what the database server spent for it. Backends that have exited are not
+ * counted, so read it around a phase whose connections stay open (the service's pool).
+ */
+export function postgresCpuMs(database: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(` ${database} `)) continue;
+      total += processCpuMs(Number(entry));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
 /** How PostgreSQL's time for one database is read, and the current total in ms. */
 export interface DbTime {
   readonly source: 'pg_stat_statements' | 'pg_stat_database.active_time';

@@ -22,6 +22,7 @@ import { spawnServer, type ServerProcess } from '../test/support/server-process.
 import { cannon, type Cannon } from './cannon.ts';
 import { dbTime, processCpuMs, topFunctions } from './measure.ts';
 import { couponInfoBench } from './coupon-info.ts';
+import { redeemBench } from './redeem.ts';
 import { tenantsBench } from './tenants.ts';
 
 const execFileAsync = promisify(execFile);
@@ -34,6 +35,7 @@ const tmp = await mkdtemp(path.join(os.tmpdir(), 'billing-bench-'));
  * `npm run bench -- --only parse` runs only the parsing section (worst-case parse CPU, latency under a flood);
  * `--only search` stops after the SearchCoupons comparison (a/b/c, CPU and PostgreSQL time per call, profile);
  * `--only tenants` only the tenant section (bench/tenants.ts: one customer's searches beside another's load);
+ * `--only redeem` only RedeemCoupon on distinct codes (bench/redeem.ts: rate, CPU and PostgreSQL time per call, profile);
  * `--only couponinfo` only GetCouponInfo with 1,000 offers among BENCH_COUPONS coupons, and the event loop's longest
  * delay while the expiry sweep and the outbox worker are busy (bench/coupon-info.ts).
  */
@@ -47,10 +49,20 @@ const INSTANCES = process.argv.includes('--instances')
   ? Math.max(1, Number(process.argv[process.argv.indexOf('--instances') + 1]))
   : 1;
 const PGBOUNCER = process.argv.includes('--pgbouncer');
+const REDEEM_ENV = { OUTBOX_WORKER: '0', EXPIRY_SWEEP_MS: '0', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' };
 const log = (s: string): void => void process.stderr.write(`· ${s}\n`);
 if (ONLY === 'tenants') {
   try {
     process.stdout.write(`${(await tenantsBench(tmp, Math.max(5, Math.min(SECONDS, 10)), log)).join('\n')}\n`);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+if (ONLY === 'redeem') {
+  try {
+    process.stdout.write(`${(await redeemBench(cannonBodies, log, REDEEM_ENV)).join('\n')}\n`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -66,10 +78,26 @@ if (ONLY === 'couponinfo') {
   process.exit(0);
 }
 
-async function postMany(url: string, headers: Record<string, string>, bodies: string[], concurrency: number) {
+/** POSTs every body once from another process (fetch), `concurrency` in flight. */
+function postMany(url: string, headers: Record<string, string>, bodies: string[], concurrency: number) {
+  return bodiesFrom('bench/peers/post-many.ts', url, headers, bodies, concurrency);
+}
+
+/** The same on autocannon (bench/peers/cannon-bodies.ts), whose own cost per request is far smaller than fetch's. */
+function cannonBodies(url: string, headers: Record<string, string>, bodies: string[], concurrency: number) {
+  return bodiesFrom('bench/peers/cannon-bodies.ts', url, headers, bodies, concurrency);
+}
+
+async function bodiesFrom(
+  peer: string,
+  url: string,
+  headers: Record<string, string>,
+  bodies: string[],
+  concurrency: number,
+) {
   const job = path.join(tmp, `job-${randomBytes(4).toString('hex')}.json`);
   writeFileSync(job, JSON.stringify({ url, headers, concurrency, bodies }));
-  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'bench/peers/post-many.ts', job], {
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', peer, job], {
     cwd: repoRoot,
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -354,29 +382,11 @@ try {
       const big = await cannon(svc.endpoint, searchFile, SECONDS);
       rows.push([`SearchCoupons (a) at ${BIG.toLocaleString('en-US')} coupons`, ...fmt(big)]);
 
-      log('RedeemCoupon on distinct codes');
-      await admin('/admin/classes', { ...cls, name: 'Redeem' });
       const accounts: string[] = [];
       for (let i = 0; i < 100; i++)
         accounts.push(
           (await admin<{ id: string }>('/admin/accounts', { customer, currency: 'USD', paymentMethod: true })).id,
         );
-      const codes: string[] = [];
-      for (let i = 0; i < 3; i++)
-        codes.push(
-          ...(await admin<{ codes: string[] }>('/admin/coupons/mint', { customer, class: 'Redeem', count: 1000 }))
-            .codes,
-        );
-      const redeemBodies = codes.map((code, i) =>
-        envelope(
-          'RedeemCoupon',
-          `<b:AccountId>${accounts[i % accounts.length]}</b:AccountId><b:CouponCode>${code}</b:CouponCode>`,
-          user,
-        ),
-      );
-      const redeemCpu = processCpuMs(svc.pid);
-      const redeem = await postMany(svc.endpoint, { 'Content-Type': 'text/xml; charset=utf-8' }, redeemBodies, 16);
-      const redeemCpuMs = (processCpuMs(svc.pid) - redeemCpu) / Math.max(1, redeem.count);
 
       log('spend ingestion through /admin/spend/batch');
       const t0 = Date.now();
@@ -449,9 +459,7 @@ try {
         `p50 ${BIG.toLocaleString('en-US')} / 10k coupons   ${ratio(big.p50, a.p50).padStart(8)}   target <= 1.3`,
       );
       out.push(`p99 ${BIG.toLocaleString('en-US')} / 10k coupons   ${ratio(big.p99, a.p99).padStart(8)}`);
-      out.push(
-        `RedeemCoupon, distinct codes       ${`${((redeem.count / redeem.ms) * 1000).toFixed(0)}/s`.padStart(8)}   target >= 1,000/s (${JSON.stringify(redeem.statuses)}, 16 in flight, ${redeemCpuMs.toFixed(2)} ms CPU/call)`,
-      );
+      out.push(...(await redeemBench(cannonBodies, log, REDEEM_ENV)));
       out.push(
         `spend events via batch API         ${`${((spendEvents / spend.ms) * 1000).toFixed(0)}/s`.padStart(8)}   target >= 5,000/s (${batches.length} batches of ${5 * perAccount}, 4 in flight)`,
       );

@@ -144,7 +144,7 @@ export interface CouponWithClass {
   readonly cls: CouponClass;
 }
 
-const CLASS_COLUMNS = [
+export const CLASS_COLUMNS = [
   'id',
   'customer_id',
   'name',

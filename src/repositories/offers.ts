@@ -158,18 +158,22 @@ export async function saveState(
 
 /** The upsert of an account's state (not yet sent): saveState awaits it, saveStateWithEntries embeds it. */
 function upsertState(tx: Knex.Transaction, accountId: string, state: AccountState, due: number | null) {
+  const saved = {
+    state: JSON.stringify(state),
+    next_due_at: due === null ? null : new Date(due),
+    updated_at: tx.fn.now(),
+  };
   return tx(OT.states)
-    .insert({
-      account_id: accountId,
-      state: JSON.stringify(state),
-      next_due_at: due === null ? null : new Date(due),
-      updated_at: tx.fn.now(),
-    })
+    .insert({ account_id: accountId, ...saved })
     .onConflict('account_id')
-    .merge();
+    .merge({
+      ...saved,
+      // Every save is a new version: redeem_commit writes only on the version its decision read.
+      version: tx.raw('?? + 1', [`${OT.states}.version`]),
+    });
 }
 
-function entryRow(accountId: string, e: LedgerEntry): Record<string, unknown> {
+export function entryRow(accountId: string, e: LedgerEntry): Record<string, unknown> {
   return {
     account_id: accountId,
     entry_key: e.key,
@@ -276,7 +280,7 @@ export async function lockAccountWithState(
 }
 
 /** States saved before percent coverage was carried between spends have no percentCarry: they start from 0. */
-function withPercentCarry(state: AccountState): AccountState {
+export function withPercentCarry(state: AccountState): AccountState {
   return {
     ...state,
     offers: state.offers.map((o) => ({ ...o, percentCarry: (o.percentCarry as number | undefined) ?? 0 })),

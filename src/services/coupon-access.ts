@@ -27,16 +27,24 @@ export type { CouponWithClass };
 
 /** Account exists (2108) and the user may access it (106). */
 export async function accountForRead(knex: Knex, p: Principal, accountId: string): Promise<Account> {
-  const account = await accountById(knex, accountId);
-  if (!account) throw ApiError.of(2108, `Account ${accountId} does not exist.`);
-  if (account.customerId !== p.customerId) throw new AdApiError(106);
-  return account;
+  return readable(p, accountId, await accountById(knex, accountId));
 }
 
 /** Account exists (2108), the user may access it (106) and may change it (1001). */
 export async function accountForWrite(knex: Knex, p: Principal, accountId: string): Promise<Account> {
-  const account = await accountForRead(knex, p, accountId);
+  return writable(p, accountId, await accountById(knex, accountId));
+}
+
+/** accountForWrite's checks on an account already read (undefined: there is no such account). */
+export function writable(p: Principal, accountId: string, account: Account | undefined): Account {
+  const found = readable(p, accountId, account);
   if (p.role !== 'SuperAdmin' && p.role !== 'Standard') throw ApiError.of(1001);
+  return found;
+}
+
+function readable(p: Principal, accountId: string, account: Account | undefined): Account {
+  if (!account) throw ApiError.of(2108, `Account ${accountId} does not exist.`);
+  if (account.customerId !== p.customerId) throw new AdApiError(106);
   return account;
 }
 

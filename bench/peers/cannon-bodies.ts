@@ -1,0 +1,32 @@
+// A load client in its own process, like post-many.ts but on autocannon (the client every SearchCoupons figure is
+// measured with), so the client's own cost per request stays small: POSTs every body of a job file once, with a
+// fixed number of connections, and prints {count, ms, statuses}.
+// Usage: node --import tsx bench/peers/cannon-bodies.ts <job.json>   (job.json as for post-many.ts)
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+
+interface Job {
+  url: string;
+  headers: Record<string, string>;
+  concurrency: number;
+  bodies: string[];
+}
+const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Job;
+let next = 0;
+const started = performance.now();
+const result = await autocannon({
+  url: job.url,
+  connections: job.concurrency,
+  amount: job.bodies.length,
+  requests: [
+    {
+      method: 'POST',
+      headers: job.headers,
+      setupRequest: (req) => ({ ...req, body: job.bodies[next++ % job.bodies.length]! }),
+    },
+  ],
+});
+const ms = performance.now() - started;
+const statuses: Record<string, number> = {};
+for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = Number(count);
+process.stdout.write(`${JSON.stringify({ count: result.requests.total, ms, statuses })}\n`);
