@@ -72,8 +72,17 @@ export interface CouponFields {
   readonly sendToDate: Date | null;
 }
 
-/** One row of the search: the coupon, its class, and the accounts that redeemed or claimed it. */
-export interface CouponSearchRow extends CouponFields {
+/**
+ * One row of the search: the coupon's id and version, its class's currency, and the accounts that redeemed or claimed
+ * it. What every viewer sees alike (CouponFields) is read apart, by couponFieldsOf, only for the coupons whose
+ * version the caller does not already hold: most pages are the same coupons again.
+ */
+export interface CouponSearchRow {
+  readonly id: string;
+  /** Bumped by every update of the coupon (coupons.xml_version). */
+  readonly version: number;
+  /** The class's ISO 4217 code (a class never changes). */
+  readonly currency: string;
   readonly ownerCustomerId: string;
   readonly redemption: {
     readonly accountId: string;
@@ -169,20 +178,69 @@ function orderSql(o: CouponOrder): string {
   return col === 'c.id' ? `c.id ${dir}` : `${col} ${dir}, c.id ${dir}`;
 }
 
-/** Columns in the order rowOf() reads them. */
-const SELECT = `c.id, c.xml_version, c.code, c.class_name, k.coupon_type, k.amount_minor, k.spend_threshold_minor,
-  k.currency, k.percent_off, k.active_days, k.expiration_date, k.start_date, k.end_date, c.send_to_email,
-  c.send_to_date, c.owner_customer_id, c.redeemed_account_id, c.redemption_date, ra.number AS r_number,
-  ra.customer_id AS r_customer_id, ra.bill_to_customer_id AS r_bill_to, ra.currency AS r_currency,
-  c.claimed_account_id, c.claim_date, ca.number AS c_number, ca.customer_id AS c_customer_id,
-  ca.bill_to_customer_id AS c_bill_to`;
+/** Columns in the order rowOf() reads them, as each branch selects them (with the order keys after them). */
+const COLUMNS: readonly (readonly [string, string])[] = [
+  ['c.id', 'id'],
+  ['c.xml_version', 'xml_version'],
+  ['k.currency', 'currency'],
+  ['c.owner_customer_id', 'owner_customer_id'],
+  ['c.redeemed_account_id', 'redeemed_account_id'],
+  ['c.redemption_date', 'redemption_date'],
+  ['ra.number', 'r_number'],
+  ['ra.customer_id', 'r_customer_id'],
+  ['ra.bill_to_customer_id', 'r_bill_to'],
+  ['ra.currency', 'r_currency'],
+  ['c.claimed_account_id', 'claimed_account_id'],
+  ['c.claim_date', 'claim_date'],
+  ['ca.number', 'c_number'],
+  ['ca.customer_id', 'c_customer_id'],
+  ['ca.bill_to_customer_id', 'c_bill_to'],
+];
+const SELECT = [...COLUMNS.map(([col, as]) => `${col} AS ${as}`), 'c.class_name', 'c.start_date'].join(', ');
+/** The outer statement returns only rowOf()'s columns: the order keys are not decoded. */
+const OUTER_SELECT = COLUMNS.map(([, as]) => `u.${as}`).join(', ');
 
-// Column readers of rowOf(), at module level (not closures made per row).
+// Column readers of rowOf() and fieldsOf(), at module level (not closures made per row).
 const s = (a: readonly unknown[], i: number): string => String(a[i]);
 const sn = (a: readonly unknown[], i: number): string | null => (a[i] === null ? null : String(a[i]));
 const d = (a: readonly unknown[], i: number): Date | null => (a[i] as Date | null) ?? null;
 
 function rowOf(a: readonly unknown[]): CouponSearchRow {
+  return {
+    id: s(a, 0),
+    version: Number(a[1]),
+    currency: s(a, 2),
+    ownerCustomerId: s(a, 3),
+    redemption:
+      a[4] === null
+        ? null
+        : {
+            accountId: s(a, 4),
+            date: a[5] as Date,
+            number: s(a, 6),
+            customerId: s(a, 7),
+            billToCustomerId: s(a, 8),
+            currency: s(a, 9),
+          },
+    claim:
+      a[10] === null
+        ? null
+        : {
+            accountId: s(a, 10),
+            date: a[11] as Date,
+            number: s(a, 12),
+            customerId: s(a, 13),
+            billToCustomerId: s(a, 14),
+          },
+  };
+}
+
+/** Columns in the order fieldsOf() reads them. */
+const FIELDS_SELECT = `c.id, c.xml_version, c.code, c.class_name, k.coupon_type, k.amount_minor,
+  k.spend_threshold_minor, k.currency, k.percent_off, k.active_days, k.expiration_date, k.start_date, k.end_date,
+  c.send_to_email, c.send_to_date`;
+
+function fieldsOf(a: readonly unknown[]): CouponFields {
   return {
     id: s(a, 0),
     version: Number(a[1]),
@@ -199,28 +257,6 @@ function rowOf(a: readonly unknown[]): CouponSearchRow {
     endDate: d(a, 12),
     sendToEmail: sn(a, 13),
     sendToDate: d(a, 14),
-    ownerCustomerId: s(a, 15),
-    redemption:
-      a[16] === null
-        ? null
-        : {
-            accountId: s(a, 16),
-            date: a[17] as Date,
-            number: s(a, 18),
-            customerId: s(a, 19),
-            billToCustomerId: s(a, 20),
-            currency: s(a, 21),
-          },
-    claim:
-      a[22] === null
-        ? null
-        : {
-            accountId: s(a, 22),
-            date: a[23] as Date,
-            number: s(a, 24),
-            customerId: s(a, 25),
-            billToCustomerId: s(a, 26),
-          },
   };
 }
 
@@ -282,7 +318,7 @@ export function couponSearchStatement(q: CouponSearch): CouponSearchStatement {
     },
   ];
   const outerOrder = order.replace(/\bc\./g, 'u.');
-  const sql = `SELECT * FROM (${branches
+  const sql = `SELECT ${OUTER_SELECT} FROM (${branches
     .map(
       (br) => `(SELECT ${SELECT} FROM ${br.from} ${JOINS} WHERE ${br.cond}${where} ORDER BY ${order} LIMIT ?::bigint)`,
     )
@@ -301,4 +337,23 @@ export function couponSearchStatement(q: CouponSearch): CouponSearchStatement {
 export async function searchCouponRows(knex: Knex, statement: CouponSearchStatement): Promise<CouponSearchRow[]> {
   const rows = await preparedArrays(knex, statement.sql, statement.bindings as Knex.RawBinding[]);
   return rows.map(rowOf);
+}
+
+/** The fields every viewer sees of the given coupons, each as its row is now (its version tells which). */
+export async function couponFieldsOf(knex: Knex, ids: readonly string[]): Promise<CouponFields[]> {
+  if (ids.length === 0) return [];
+  const rows = await preparedArrays(
+    knex,
+    `SELECT ${FIELDS_SELECT} FROM ${T.coupons} c JOIN ${T.classes} k ON k.id = c.class_id WHERE c.id = ANY(?::bigint[])`,
+    [[...ids]],
+  );
+  return rows.map(fieldsOf);
+}
+
+/**
+ * Runs `work` on one REPEATABLE READ snapshot (its statements all see the database as of the first): for the rare
+ * search whose coupons changed between its two statements.
+ */
+export function inSnapshot<T>(knex: Knex, work: (db: Knex) => Promise<T>): Promise<T> {
+  return knex.transaction((tx) => work(tx), { isolationLevel: 'repeatable read' });
 }

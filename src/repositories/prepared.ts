@@ -33,27 +33,49 @@ export async function preparedArrays(
   return (await run(knex, sql, bindings, true)) as unknown[][];
 }
 
+/** A statement text with `?` placeholders as PostgreSQL takes it ($1, $2…), and the name it is prepared under. */
+interface Positional {
+  readonly text: string;
+  readonly name: string;
+}
+
+/** Statement texts carry no values (see above), so there are few of them: each is converted and named once. */
+const positional = new Map<string, Positional>();
+const MAX_POSITIONAL = 1024;
+
+function positionalOf(sql: string): Positional {
+  let found = positional.get(sql);
+  if (found) return found;
+  let n = 0;
+  // As Knex numbers them: a `?` after an odd number of backslashes is a literal question mark (backslashes dropped).
+  const text = sql.replace(/(\\*)\?/g, (_match: string, escapes: string) => (escapes.length % 2 ? '?' : `$${++n}`));
+  found = { text, name: `q_${createHash('sha1').update(text).digest('hex').slice(0, 20)}` };
+  if (positional.size >= MAX_POSITIONAL) positional.clear();
+  positional.set(sql, found);
+  return found;
+}
+
 async function run(knex: Knex, sql: string, bindings: readonly Knex.RawBinding[], arrays: boolean): Promise<unknown[]> {
-  const raw = knex.raw(sql, bindings as Knex.RawBinding[]);
   const client: unknown = knex.client;
-  // PGlite, or PostgreSQL behind a transaction pooler (DB_PREPARED_STATEMENTS=0): an unnamed statement each time.
-  if (!(client instanceof BoundedPgClient) || !client.preparedStatements) {
-    const rows = ((await raw) as { rows: Record<string, unknown>[] }).rows;
+  // PGlite runs in-process: through Knex, an unnamed statement each time. Identifier bindings (??) need Knex too.
+  if (!(client instanceof BoundedPgClient) || sql.includes('??')) {
+    const rows = ((await knex.raw(sql, bindings as Knex.RawBinding[])) as { rows: Record<string, unknown>[] }).rows;
     return arrays ? rows.map((r) => Object.values(r)) : rows;
   }
-  const native = raw.toSQL().toNative();
+  const { text, name } = positionalOf(sql);
   // Knex's own event, so whoever records the statements (npm run explain) sees these as well.
-  knex.client.emit('query', { sql: native.sql, bindings: native.bindings, prepared: true });
-  const name = `q_${createHash('sha1').update(native.sql).digest('hex').slice(0, 20)}`;
+  knex.client.emit('query', { sql: text, bindings, prepared: client.preparedStatements });
   // Through the client, so the statement is under the same client-side bound as every other query.
   const conn = (await knex.client.acquireConnection()) as object;
   try {
+    // Behind a transaction pooler (DB_PREPARED_STATEMENTS=0): an unnamed statement, planned each time.
+    if (!client.preparedStatements) return await client.rowsOn(conn, text, bindings, undefined, arrays);
     let named = namedOn.get(conn);
     if (!named) namedOn.set(conn, (named = new Set()));
     if (!named.has(name) && named.size >= MAX_NAMED_PER_CONNECTION)
-      return await client.rowsOn(conn, native.sql, native.bindings, undefined, arrays);
+      return await client.rowsOn(conn, text, bindings, undefined, arrays);
     named.add(name);
-    return await client.rowsOn(conn, native.sql, native.bindings, name, arrays);
+    return await client.rowsOn(conn, text, bindings, name, arrays);
   } finally {
     await knex.client.releaseConnection(conn);
   }

@@ -3,7 +3,9 @@ import type { Knex } from 'knex';
 import { AdApiError, ApiError, problem, type OperationProblem } from '../errors.ts';
 import {
   accountIdsOfCustomer,
+  couponFieldsOf,
   couponSearchStatement,
+  inSnapshot,
   searchCouponRows,
   type CouponDateField,
   type CouponFilter,
@@ -48,12 +50,25 @@ export interface FoundClaim {
   readonly accountNumber: string;
   readonly claimDate: Date;
 }
-/** A coupon as the user may see it: whatever the user may not see is already removed. */
-export interface FoundCoupon extends CouponFields {
+/**
+ * A coupon as the user may see it: whatever the user may not see is already removed. Its fixed part (what every
+ * viewer sees alike) is either the caller's own memo of that coupon version (`known`, from the `knownAs` lookup the
+ * caller passed) or, when the caller holds none, the fields themselves (`fields`).
+ */
+export interface FoundCoupon<K> {
+  readonly id: string;
+  readonly version: number;
+  readonly currency: string;
   readonly isRedeemed: boolean;
   readonly redemption: FoundRedemption | null;
   readonly claim: FoundClaim | null;
+  readonly known: K | undefined;
+  /** Present exactly when `known` is undefined. */
+  readonly fields: CouponFields | undefined;
 }
+
+/** The caller's memo of a coupon's fixed part at a version (e.g. its encoded XML), if it holds one. */
+export type KnownAs<K> = (id: string, version: number) => K | undefined;
 
 export const MAX_PAGE_SIZE = 100;
 /** Items of all In lists together (other predicates carry one value each and at most 4 are allowed); more is 3030. */
@@ -264,12 +279,13 @@ function checkCustomer(p: Principal, q: SearchCouponsQuery): void {
   if (q.customerIds.some((id) => id !== BigInt(p.customerId).toString())) throw new AdApiError(106);
 }
 
-export async function searchCoupons(
+export async function searchCoupons<K>(
   knex: Knex,
   p: Principal,
   input: SearchCouponsInput,
   now: Date,
-): Promise<readonly FoundCoupon[]> {
+  knownAs: KnownAs<K>,
+): Promise<readonly FoundCoupon<K>[]> {
   // Checked before any query, so bad input costs no database work.
   let q = searchCouponsQuery(p, input, null);
   checkCustomer(p, q);
@@ -280,7 +296,11 @@ export async function searchCoupons(
     if (q.accountIds.some((id) => !isOwn.has(id))) throw new AdApiError(106);
     q = searchCouponsQuery(p, input, own);
   }
-  const rows = await searchCouponRows(knex, q);
+  // The page, then the fields of the coupons whose version the caller does not hold. A coupon that changed between
+  // the two statements (its fields come back at another version) makes the page be read again on one snapshot.
+  const page = await pageWithFields(knex, q, knownAs);
+  const { rows, known, fields } =
+    page ?? (await inSnapshot(knex, async (db) => (await pageWithFields(db, q, knownAs))!));
   const showRedemption = (r: CouponSearchRow): boolean =>
     r.redemption !== null && redemptionVisible(p.customerId, r.ownerCustomerId, r.redemption);
   const showClaim = (r: CouponSearchRow): boolean =>
@@ -290,24 +310,12 @@ export async function searchCoupons(
     rows.filter(showRedemption).map((r) => r.redemption!.accountId),
     now,
   );
-  return rows.map((r): FoundCoupon => {
+  return rows.map((r, i): FoundCoupon<K> => {
     const offer = showRedemption(r) ? offers.get(r.id) : undefined;
     return {
       id: r.id,
       version: r.version,
-      code: r.code,
-      className: r.className,
-      couponType: r.couponType,
-      amountMinor: r.amountMinor,
-      spendThresholdMinor: r.spendThresholdMinor,
       currency: r.currency,
-      percentOff: r.percentOff,
-      activeDays: r.activeDays,
-      expirationDate: r.expirationDate,
-      startDate: r.startDate,
-      endDate: r.endDate,
-      sendToEmail: r.sendToEmail,
-      sendToDate: r.sendToDate,
       isRedeemed: r.redemption !== null,
       redemption:
         offer && r.redemption
@@ -322,6 +330,36 @@ export async function searchCoupons(
       claim: showClaim(r)
         ? { accountId: r.claim!.accountId, accountNumber: r.claim!.number, claimDate: r.claim!.date }
         : null,
+      known: known[i],
+      fields: known[i] === undefined ? fields.get(r.id) : undefined,
     };
   });
+}
+
+interface PageWithFields<K> {
+  readonly rows: readonly CouponSearchRow[];
+  /** Per row, the caller's memo of its version, if any. */
+  readonly known: readonly (K | undefined)[];
+  /** The fields of every row without a memo, at the row's version. */
+  readonly fields: ReadonlyMap<string, CouponFields>;
+}
+
+/** The page and the fields it lacks; undefined when a coupon's fields came back at another version than its row. */
+async function pageWithFields<K>(
+  db: Knex,
+  q: SearchCouponsQuery,
+  knownAs: KnownAs<K>,
+): Promise<PageWithFields<K> | undefined> {
+  const rows = await searchCouponRows(db, q);
+  const known = rows.map((r) => knownAs(r.id, r.version));
+  const missing = rows.filter((_, i) => known[i] === undefined);
+  const fields = new Map(
+    (
+      await couponFieldsOf(
+        db,
+        missing.map((r) => r.id),
+      )
+    ).map((f) => [f.id, f]),
+  );
+  return missing.every((r) => fields.get(r.id)?.version === r.version) ? { rows, known, fields } : undefined;
 }

@@ -14,21 +14,26 @@ export class CouponXmlCache {
 
   /** The cached text for the coupon's version, else `write()`'s, kept for next time (unless the cache is off). */
   get(id: string, version: number, write: () => string): string {
-    if (this.maxEntries <= 0) return write();
-    const key = `${id}:${version}`;
-    const known = this.entries.get(key);
-    if (known !== undefined) {
-      this.hits++;
-      // Re-inserted, so it is the most recently used; Map keeps insertion order.
-      this.entries.delete(key);
-      this.entries.set(key, known);
-      return known;
-    }
+    const known = this.peek(id, version);
+    if (known !== undefined) return known;
     this.misses++;
     const text = write();
-    this.entries.set(key, text);
+    if (this.maxEntries <= 0) return text;
+    this.entries.set(`${id}:${version}`, text);
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return text;
+  }
+
+  /** The cached text for the coupon's version, if there is one (it becomes the most recently used). */
+  peek(id: string, version: number): string | undefined {
+    const key = `${id}:${version}`;
+    const known = this.entries.get(key);
+    if (known === undefined) return undefined;
+    this.hits++;
+    // Re-inserted, so it is the most recently used; Map keeps insertion order.
+    this.entries.delete(key);
+    this.entries.set(key, known);
+    return known;
   }
 
   get size(): number {

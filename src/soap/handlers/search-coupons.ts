@@ -1,9 +1,11 @@
 // SearchCoupons: request → service → Coupon values. What the user may not see is already removed by the service.
 // Each coupon's fixed part (CouponCode … IsRedeemed, the same for every viewer) is written once per coupon version
-// and reused from the instance's cache; RedemptionInfo and ClaimInfo are written per call.
+// and reused from the instance's cache (the service reads the fields only of versions the cache does not hold);
+// RedemptionInfo and ClaimInfo are written per call.
 import { fromMinor, trimDecimal } from '../../money.ts';
 import { fieldsOf } from '../../schema/index.ts';
 import { searchCoupons, type FoundCoupon } from '../../services/search-coupons.ts';
+import type { CouponFields } from '../../repositories/coupon-search.ts';
 import type { CouponXmlCache } from '../coupon-xml-cache.ts';
 import type { OperationHandler } from '../context.ts';
 import { searchInputOf } from './search-input.ts';
@@ -19,7 +21,9 @@ const ITEM_OPEN = `<${qualified(ITEM.ns, ITEM.name)}>`;
 const ITEM_CLOSE = `</${qualified(ITEM.ns, ITEM.name)}>`;
 const PATH = 'SearchCouponsResponse.Coupons.Coupon';
 
-function fixedValue(c: FoundCoupon): XObject {
+type Found = FoundCoupon<string>;
+
+function fixedValue(c: CouponFields, isRedeemed: boolean): XObject {
   return {
     CouponCode: c.code,
     ClassName: c.className,
@@ -34,11 +38,11 @@ function fixedValue(c: FoundCoupon): XObject {
     EndDate: c.endDate,
     SendToEmail: c.sendToEmail,
     SendToDate: c.sendToDate,
-    IsRedeemed: c.isRedeemed,
+    IsRedeemed: isRedeemed,
   };
 }
 
-function liveValue(c: FoundCoupon): XObject {
+function liveValue(c: Found): XObject {
   const r = c.redemption;
   return {
     RedemptionInfo: r
@@ -60,12 +64,14 @@ function liveValue(c: FoundCoupon): XObject {
 }
 
 /** The whole `<e:Coupon>` element: its start tag and fixed fields from the cache, then the live fields. */
-function couponXml(cache: CouponXmlCache, c: FoundCoupon): RawXml {
-  const fixed = cache.get(c.id, c.version, () => {
-    const out = [ITEM_OPEN];
-    writeFields(out, FIXED_FIELDS, fixedValue(c), PATH);
-    return out.join('');
-  });
+function couponXml(cache: CouponXmlCache, c: Found): RawXml {
+  const fixed =
+    c.known ??
+    cache.get(c.id, c.version, () => {
+      const out = [ITEM_OPEN];
+      writeFields(out, FIXED_FIELDS, fixedValue(c.fields!, c.isRedeemed), PATH);
+      return out.join('');
+    });
   const out = [fixed];
   writeFields(out, LIVE_FIELDS, liveValue(c), PATH);
   out.push(ITEM_CLOSE);
@@ -79,6 +85,7 @@ export const searchCouponsHandler: OperationHandler = async (ctx, req) => {
     ctx.principal,
     { ...searchInputOf(req), returnClaimInfo: Array.isArray(fields) && fields.includes('CouponClaimInfo') },
     ctx.now,
+    (id, version) => ctx.couponXml.peek(id, version),
   );
   return { Coupons: { Coupon: coupons.map((c) => couponXml(ctx.couponXml, c)) } };
 };
