@@ -320,7 +320,9 @@ export function couponSearchStatement(q: CouponSearch): CouponSearchStatement {
   ];
   const outerOrder = order.replace(/\bc\./g, 'u.');
   const union = branches
-    .map((br) => `(SELECT ${SELECT} FROM ${br.from} ${JOINS} WHERE ${br.cond}${where} ORDER BY ${order} LIMIT ?::bigint)`)
+    .map(
+      (br) => `(SELECT ${SELECT} FROM ${br.from} ${JOINS} WHERE ${br.cond}${where} ORDER BY ${order} LIMIT ?::bigint)`,
+    )
     .join(' UNION ALL ');
   const sql = `SELECT coalesce(json_agg(${PAGE_ROW} ORDER BY ${outerOrder}), '[]'::json) AS page
     FROM (SELECT * FROM (${union}) u ORDER BY ${outerOrder} LIMIT ?::bigint OFFSET ?::bigint) u`;
