@@ -144,7 +144,7 @@ export interface CouponWithClass {
   readonly cls: CouponClass;
 }
 
-export const CLASS_COLUMNS = [
+const CLASS_COLUMNS = [
   'id',
   'customer_id',
   'name',

@@ -36,7 +36,7 @@ describe('RedeemCoupon sends a fixed, small number of statements', function () {
   it('a Retention coupon: 2 (the snapshot of account, coupon, class and state; redeem_commit), no transaction around them', async () => {
     const sent = await redemptionStatements();
     expect(sent, sent.join('\n')).to.have.length(2);
-    expect(sent[0]).to.match(/^SELECT a\.id/);
+    expect(sent[0]).to.match(/^SELECT json_build_array\(json_build_array\(a\.id/);
     expect(sent[1]).to.match(/redeem_commit\(/);
   });
 
