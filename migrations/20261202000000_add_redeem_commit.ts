@@ -18,7 +18,9 @@ export async function up(knex: Knex): Promise<void> {
        p_due timestamptz, p_entries jsonb) RETURNS boolean LANGUAGE plpgsql AS $$
      BEGIN
        -- The locked path's order: the coupon, then the account (the lock every account event takes). Each statement
-       -- of a function reads a fresh snapshot, so the checks after a lock wait see what its holder committed.
+       -- of a function reads a fresh snapshot, so the checks after a lock wait see what its holder committed. The
+       -- account is locked before the coupon is updated: the update's foreign-key check takes a KEY SHARE lock on the
+       -- account, and two redemptions holding that while each waits to lock the account FOR UPDATE would deadlock.
        PERFORM 1 FROM coupons WHERE id = p_coupon AND xml_version = p_coupon_version FOR UPDATE;
        IF NOT FOUND THEN RETURN false; END IF;
        PERFORM 1 FROM accounts WHERE id = p_account FOR UPDATE;
