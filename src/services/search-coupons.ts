@@ -16,6 +16,8 @@ import {
   type TextTest,
 } from '../repositories/coupon-search.ts';
 import type { Principal } from './auth.ts';
+
+export type { CouponFields };
 import { parseDateTime } from '../datetime.ts';
 import { claimVisible, DAY_MS, redemptionVisible, type Offer } from '../rules/index.ts';
 import { offersAsOf } from './account-events.ts';

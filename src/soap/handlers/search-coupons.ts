@@ -4,8 +4,7 @@
 // RedemptionInfo and ClaimInfo are written per call.
 import { fromMinor, trimDecimal } from '../../money.ts';
 import { fieldsOf } from '../../schema/index.ts';
-import { searchCoupons, type FoundCoupon } from '../../services/search-coupons.ts';
-import type { CouponFields } from '../../repositories/coupon-search.ts';
+import { searchCoupons, type CouponFields, type FoundCoupon } from '../../services/search-coupons.ts';
 import type { CouponXmlCache } from '../coupon-xml-cache.ts';
 import type { OperationHandler } from '../context.ts';
 import { searchInputOf } from './search-input.ts';
