@@ -58,6 +58,11 @@ export interface Config {
   readonly authHashConcurrency?: number;
   /** Password checks allowed to wait for a hashing slot; beyond it code 117 at once (AUTH_HASH_QUEUE, default 16). */
   readonly authHashQueue?: number;
+  /**
+   * Entries of each authentication cache per instance (AUTH_CACHE_ENTRIES, default 10000; 0 = none): users found by
+   * token (kept 10 s) and failed sign-in counts per address or user name (kept 1 s); each is emptied when full.
+   */
+  readonly authCacheEntries?: number;
   // Database waits (PostgreSQL only: PGlite has one in-process connection and no other session to wait for).
   /** Longest statement, server side (DB_STATEMENT_TIMEOUT_MS, default 5000; 0 = none). */
   readonly dbStatementTimeoutMs?: number;
@@ -97,6 +102,8 @@ export interface Config {
 
 /** Entries of the SearchCoupons fragment cache (src/soap/coupon-xml-cache.ts): about 15 MB when full. */
 export const DEFAULT_COUPON_XML_CACHE = 20_000;
+/** Entries of each authentication cache (users by token, failed sign-in counts; AUTH_CACHE_ENTRIES). */
+export const DEFAULT_AUTH_CACHE_ENTRIES = 10_000;
 export const DEFAULT_SIGN_IN_LIMIT = { maxFailures: 10, windowMs: 15 * 60_000 } as const;
 export const DEFAULT_AUTH_HASH = { concurrency: 2, queue: 16 } as const;
 export const DEFAULT_DB_TIMEOUTS = {
@@ -212,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInWindowMs: int(env, 'SIGN_IN_WINDOW_MS', DEFAULT_SIGN_IN_LIMIT.windowMs, 1000, 7 * 86_400_000),
     authHashConcurrency: int(env, 'AUTH_HASH_CONCURRENCY', DEFAULT_AUTH_HASH.concurrency, 1, 64),
     authHashQueue: int(env, 'AUTH_HASH_QUEUE', DEFAULT_AUTH_HASH.queue, 0, 10_000),
+    authCacheEntries: int(env, 'AUTH_CACHE_ENTRIES', DEFAULT_AUTH_CACHE_ENTRIES, 0, 1_000_000),
     dbStatementTimeoutMs,
     dbQueryTimeoutMs,
     dbLockTimeoutMs: int(env, 'DB_LOCK_TIMEOUT_MS', DEFAULT_DB_TIMEOUTS.lockTimeoutMs, 0, 86_400_000),
