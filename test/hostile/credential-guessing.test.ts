@@ -232,7 +232,7 @@ describe('password hashing under a cap: a flood of guesses gets the fast fault i
   });
 });
 
-describe('SIGN_IN_MAX_FAILURES, SIGN_IN_WINDOW_MS, AUTH_HASH_CONCURRENCY, AUTH_HASH_QUEUE, AUTH_CACHE_ENTRIES', () => {
+describe('SIGN_IN_MAX_FAILURES, SIGN_IN_WINDOW_MS, AUTH_HASH_CONCURRENCY, AUTH_HASH_QUEUE', () => {
   const env = { BILLING_ADMIN_KEY: 'k'.repeat(20), DATA_DIR: '/tmp/billing-config-test' };
 
   it('default to 10 failures in 15 minutes and 2 hashes with 16 waiting, and refuse nonsense', () => {
@@ -244,12 +244,5 @@ describe('SIGN_IN_MAX_FAILURES, SIGN_IN_WINDOW_MS, AUTH_HASH_CONCURRENCY, AUTH_H
     expect(() => loadConfig({ ...env, SIGN_IN_MAX_FAILURES: '-1' })).to.throw(/SIGN_IN_MAX_FAILURES/);
     expect(() => loadConfig({ ...env, AUTH_HASH_CONCURRENCY: '0' })).to.throw(/AUTH_HASH_CONCURRENCY/);
     expect(() => loadConfig({ ...env, SIGN_IN_WINDOW_MS: 'soon' })).to.throw(/SIGN_IN_WINDOW_MS/);
-  });
-
-  it('AUTH_CACHE_ENTRIES bounds the authentication caches at 10000 entries each by default, 0 = none', () => {
-    expect(loadConfig(env).authCacheEntries).to.equal(10_000);
-    expect(loadConfig({ ...env, AUTH_CACHE_ENTRIES: '0' }).authCacheEntries).to.equal(0);
-    expect(() => loadConfig({ ...env, AUTH_CACHE_ENTRIES: '-1' })).to.throw(/AUTH_CACHE_ENTRIES/);
-    expect(() => loadConfig({ ...env, AUTH_CACHE_ENTRIES: 'many' })).to.throw(/AUTH_CACHE_ENTRIES/);
   });
 });
