@@ -142,9 +142,12 @@ export async function loadEvents(db: Knex, accountId: string): Promise<StoredEve
 export async function loadStates(knex: Knex, accountIds: readonly string[]): Promise<Map<string, AccountState>> {
   const out = new Map<string, AccountState>();
   if (accountIds.length === 0) return out;
+  // One primary-key lookup per id (LATERAL, OFFSET 0 keeps it a lookup): a generic plan cannot see the array's
+  // length, and with `= ANY(?)` or a join it scanned all of account_states (test/integration/tenant-plans.test.ts).
   const rows = await preparedArrays(
     knex,
-    `SELECT account_id, state FROM ${OT.states} WHERE account_id = ANY(?::bigint[])`,
+    `SELECT k.id AS account_id, s.state FROM unnest(?::bigint[]) AS k(id)
+       CROSS JOIN LATERAL (SELECT state FROM ${OT.states} WHERE account_id = k.id OFFSET 0) s`,
     [[...new Set(accountIds)]],
   );
   for (const [accountId, state] of rows) out.set(accountId as string, withPercentCarry(state as AccountState));
