@@ -4,8 +4,12 @@
 // and the outbox worker writes 1,000 dispatched emails. Beside each, the longest event-loop delay of the service in
 // that phase (/metrics nodejs_eventloop_delay_max_seconds, reset by each scrape).
 import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import knexFactory from 'knex';
 import { spawnServer } from '../test/support/server-process.ts';
+import { processCpuMs, topFunctions } from './measure.ts';
 
 const OFFERS = 1000;
 const CALLS = 200;
@@ -103,11 +107,11 @@ export async function couponInfoBench(coupons: number, postMany: PostMany, log: 
       const text = await (await fetch(`${svc.baseUrl}/metrics`)).text();
       return Number(/^nodejs_eventloop_delay_max_seconds (\S+)$/m.exec(text)?.[1] ?? NaN) * 1000;
     };
-    const calls = async (): Promise<number[]> => {
+    const calls = async (endpoint = svc.endpoint): Promise<number[]> => {
       const ms: number[] = [];
       for (let i = 0; i < CALLS; i++) {
         const t0 = performance.now();
-        const res = await fetch(svc.endpoint, { method: 'POST', headers, body: info });
+        const res = await fetch(endpoint, { method: 'POST', headers, body: info });
         const body = await res.text();
         ms.push(performance.now() - t0);
         // The items, not counting the array element that holds them.
@@ -119,8 +123,40 @@ export async function couponInfoBench(coupons: number, postMany: PostMany, log: 
     log('GetCouponInfo: quiet');
     await calls();
     await maxDelayMs();
+    const cpuBefore = processCpuMs(svc.pid);
     const quiet = await calls();
+    // The service's own CPU per call (user + system, /proc ticks of 10 ms over the 200 calls).
+    const cpuPerCall = (processCpuMs(svc.pid) - cpuBefore) / CALLS;
     const quietDelay = await maxDelayMs();
+
+    // Where that CPU goes: a second instance on the same database (no sweep, no outbox worker), profiled
+    // (--cpu-prof) under the same calls; only the measured calls' time is read from the profile.
+    log('GetCouponInfo: profiling a second instance');
+    const profDir = await mkdtemp(path.join(os.tmpdir(), 'billing-info-prof-'));
+    let profile: { lines: string[]; samples: number };
+    try {
+      const profiled = await spawnServer({
+        databaseUrl: u.toString(),
+        adminKey: svc.adminKey,
+        env: { BILLING_TEST_CLOCK: '1', EXPIRY_SWEEP_MS: '0', OUTBOX_WORKER: '0', RATE_LIMIT_PER_MINUTE: '0' },
+        nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+        startTimeoutMs: 180000,
+      });
+      let profiledMs = 0;
+      try {
+        await calls(profiled.endpoint);
+        const t0 = performance.now();
+        await calls(profiled.endpoint);
+        profiledMs = performance.now() - t0;
+      } finally {
+        await profiled.stop();
+      }
+      profile = topFunctions(profDir, 5, profiledMs + 500);
+      // BENCH_PROFILE_DIR=dir keeps the .cpuprofile (for Chrome DevTools or speedscope).
+      if (process.env.BENCH_PROFILE_DIR) await cp(profDir, process.env.BENCH_PROFILE_DIR, { recursive: true });
+    } finally {
+      await rm(profDir, { recursive: true, force: true });
+    }
 
     log('GetCouponInfo: while the sweep ends 1,000 offers and the outbox writes 1,000 emails');
     await admin('/admin/clock', { advance: 'P60D' });
@@ -147,6 +183,9 @@ export async function couponInfoBench(coupons: number, postMany: PostMany, log: 
       `GetCouponInfo, ${OFFERS.toLocaleString('en-US')} offers among ${coupons.toLocaleString('en-US')} coupons (${CALLS} sequential calls; target < 20 ms)`,
       line('quiet', quiet, quietDelay),
       line('expiry sweep + outbox busy (clock +60 days, 1,000 emails)', busy, busyDelay),
+      `  service CPU per GetCouponInfo call (quiet, /proc/<pid>/stat)   ${cpuPerCall.toFixed(2)} ms`,
+      `Top functions by self time, GetCouponInfo profiled (--cpu-prof, ${profile.samples} busy samples):`,
+      ...profile.lines,
     ];
   } finally {
     await svc.stop();

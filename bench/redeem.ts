@@ -2,6 +2,7 @@
 // service of its own (fresh database or the embedded PGlite): redemptions per second, the service's CPU and
 // PostgreSQL's time per call, then the top functions of a second instance profiled (--cpu-prof) under the same load.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,6 +100,9 @@ export async function redeemBench(
     const pgCpuMs = (postgresCpuMs(dbName) - pgCpuBefore) / Math.max(1, run.count);
     const pgPerCall = pgTime && pgBefore !== undefined ? ((await pgTime.read()) - pgBefore) / run.count : null;
 
+    const peakMb = Math.round(
+      Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${svc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    );
     log('RedeemCoupon: profiling a second instance');
     const profiled = await spawnServer({
       databaseUrl: dbUrl,
@@ -120,7 +124,7 @@ export async function redeemBench(
     if (process.env.BENCH_PROFILE_DIR) await cp(profDir, process.env.BENCH_PROFILE_DIR, { recursive: true });
     return [
       `RedeemCoupon, distinct codes       ${`${((run.count / run.ms) * 1000).toFixed(0)}/s`.padStart(8)}   target >= 1,000/s (${JSON.stringify(run.statuses)}, 16 in flight, ${CODES} codes over ${ACCOUNTS} accounts)`,
-      `  CPU per call: service ${cpuMs.toFixed(3)} ms, PostgreSQL backends ${pgCpuMs.toFixed(3)} ms; PostgreSQL time per call ${pgPerCall === null ? 'n/a (PGlite)' : `${pgPerCall.toFixed(3)} ms (${pgTime!.source})`}`,
+      `  CPU per call: service ${cpuMs.toFixed(3)} ms, PostgreSQL backends ${pgCpuMs.toFixed(3)} ms; peak RSS of this service ${peakMb} MB; PostgreSQL time per call ${pgPerCall === null ? 'n/a (PGlite)' : `${pgPerCall.toFixed(3)} ms (${pgTime!.source})`}`,
       `  top functions by self time (--cpu-prof, ${profile.samples} busy samples):`,
       ...profile.lines.map((l) => `  ${l}`),
     ];

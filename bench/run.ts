@@ -166,6 +166,14 @@ function peakRssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+/** The service's peak RSS (VmHWM) after each phase, so the phase that sets the peak shows in the report. */
+const phasePeaks: string[] = [];
+function markPhase(pid: number, phase: string): void {
+  const mb = peakRssMb(pid);
+  phasePeaks.push(`${phase} ${mb}`);
+  log(`VmHWM after ${phase}: ${mb} MB`);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 const baseUrl = process.env.DATABASE_URL || null;
 let dbUrl = '';
@@ -240,6 +248,7 @@ try {
     total = target;
   };
   await fill(MID);
+  markPhase(svc.pid, 'start, 10k coupons');
 
   const search = envelope(
     'SearchCoupons',
@@ -268,6 +277,7 @@ try {
   log('SearchCoupons latency: quiet');
   await cannon(svc.endpoint, searchFile, 2);
   const quiet = await cannon(svc.endpoint, searchFile, latencySeconds);
+  markPhase(svc.pid, 'search quiet');
   log('SearchCoupons latency: four anonymous senders flooding 1 MiB bodies');
   const floods: ChildProcess[] = [];
   for (let i = 0; i < 4; i++)
@@ -275,6 +285,7 @@ try {
   peers.push(...floods);
   const flooded = await cannon(svc.endpoint, searchFile, latencySeconds);
   for (const f of floods) f.kill();
+  markPhase(svc.pid, '1 MiB floods');
   const x = (v: number, q: number): string => (q > 0 ? `${(v / q).toFixed(2)}×` : 'n/a');
   parseLines.push(
     `SearchCoupons p50 quiet / flooded   ${`${quiet.p50} / ${flooded.p50} ms`.padStart(16)}  ${x(flooded.p50, quiet.p50)}  target within 3×`,
@@ -323,6 +334,7 @@ try {
     const pgBefore = await pgTime?.read();
     log('SearchCoupons: (a) this service');
     const a = await measured(services);
+    markPhase(svc.pid, 'search (a)');
     const pgPerCall = pgTime && pgBefore !== undefined ? ((await pgTime.read()) - pgBefore) / a.requests : null;
     log('SearchCoupons: (b) bare node-soap');
     await cannon(soapUrl, searchFile, 2);
@@ -380,6 +392,7 @@ try {
       await fill(BIG);
       await cannon(svc.endpoint, searchFile, 3);
       const big = await cannon(svc.endpoint, searchFile, SECONDS);
+      markPhase(svc.pid, 'search at 1M');
       rows.push([`SearchCoupons (a) at ${BIG.toLocaleString('en-US')} coupons`, ...fmt(big)]);
 
       const accounts: string[] = [];
@@ -411,6 +424,7 @@ try {
         4,
       );
       const spendEvents = (accounts.length * perAccount * (spend.statuses['200'] ?? 0)) / batches.length;
+      markPhase(svc.pid, 'spend batches');
 
       log('DispatchCoupons of 1,000 emails');
       await admin('/admin/classes', { ...cls, name: 'Dispatch' });
@@ -431,6 +445,7 @@ try {
         if (res.status !== 200 || text.includes('BatchError'))
           throw new Error(`dispatch failed: ${text.slice(0, 300)}`);
       }
+      markPhase(svc.pid, 'dispatch');
       const rss = peakRssMb(svc.pid);
 
       const cpus = os.cpus();
@@ -467,6 +482,7 @@ try {
         `DispatchCoupons, 1,000 emails      ${`${Math.round(Math.min(...dispatchMs))} ms`.padStart(8)}   (runs: ${dispatchMs.map((m) => Math.round(m)).join(', ')} ms)`,
       );
       out.push(`peak RSS of the service (VmHWM)    ${`${rss} MB`.padStart(8)}   target <= 250 MB`);
+      out.push(`  VmHWM after each phase (MB): ${phasePeaks.join(', ')}`);
       out.push(...parseLines);
       out.push(...(await tenantsBench(tmp, latencySeconds, log)));
       out.push(...(await couponInfoBench(BIG, postMany, log)));

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { systemClock, TestClock, type Clock } from './clock.ts';
 import {
   DB_POOL_MAX,
+  DEFAULT_AUTH_CACHE_ENTRIES,
   DEFAULT_AUTH_HASH,
   DEFAULT_CUSTOMER_WAIT_MS,
   DEFAULT_DB_TIMEOUTS,
@@ -21,6 +22,7 @@ import { startMailDelivery, type OutboxWorker } from './mail/index.ts';
 import { Metrics } from './metrics.ts';
 import { migrateLatest, openDatabase, type Database, type DatabaseOptions } from './repositories/db.ts';
 import { configureHashing } from './secrets.ts';
+import { configureTokenCache } from './services/auth.ts';
 import { startExpirySweep } from './services/expiry-sweep.ts';
 
 export interface App {
@@ -78,12 +80,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     customerWaitMs: config.customerWaitMs ?? DEFAULT_CUSTOMER_WAIT_MS,
     adminKey: config.adminKey,
     couponXmlCacheEntries: config.couponXmlCache,
+    authCacheEntries: config.authCacheEntries ?? DEFAULT_AUTH_CACHE_ENTRIES,
     signInLimit: {
       maxFailures: config.signInMaxFailures ?? DEFAULT_SIGN_IN_LIMIT.maxFailures,
       windowMs: config.signInWindowMs ?? DEFAULT_SIGN_IN_LIMIT.windowMs,
     },
     readyTimeoutMs: config.dbAcquireTimeoutMs ?? DEFAULT_DB_TIMEOUTS.acquireTimeoutMs,
   });
+  configureTokenCache(config.authCacheEntries ?? DEFAULT_AUTH_CACHE_ENTRIES);
   configureHashing({
     concurrency: config.authHashConcurrency ?? DEFAULT_AUTH_HASH.concurrency,
     queue: config.authHashQueue ?? DEFAULT_AUTH_HASH.queue,

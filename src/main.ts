@@ -1,5 +1,6 @@
 // Composition root: config → database → services → HTTP server; SIGTERM drains and exits 0, or cuts what is
 // still running at SHUTDOWN_GRACE_MS and exits 1.
+import { setFlagsFromString } from 'node:v8';
 import { startApp } from './app.ts';
 import { ConfigError, DEFAULT_SHUTDOWN_GRACE_MS, loadConfig } from './config.ts';
 import { SERVICE_PATH } from './soap/endpoint.ts';
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // Read by V8 at each full collection, so it applies from here on (the heap is still small at this point).
+  if (config.heapGrowingPercent) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
   const app = await startApp(config);
   const base = config.publicUrl ?? app.url.replace('127.0.0.1', 'localhost');
   app.log.info('listening', {

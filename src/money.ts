@@ -45,8 +45,24 @@ export function toMinor(text: string, currency: string): number {
   return Number(minor);
 }
 
+const SHORT_INTEGER = /^-?\d{1,15}$/;
+
 /** Minor units back to the shortest exact decimal text ("12.5", "50", "0.07"). */
 export function fromMinor(minor: number | string | bigint, currency: string): string {
+  // Most amounts are safe integers: exact in Number arithmetic, without BigInt (a page writes thousands of them).
+  const n = typeof minor === 'number' ? minor : typeof minor === 'string' && SHORT_INTEGER.test(minor) ? +minor : NaN;
+  if (Number.isSafeInteger(n)) {
+    const digits = minorDigits(currency);
+    const abs = Math.abs(n);
+    const sign = n < 0 ? '-' : '';
+    if (digits === 0) return `${sign}${abs}`;
+    const scale = digits === 3 ? 1000 : 100;
+    const rest = abs % scale;
+    const whole = (abs - rest) / scale;
+    if (rest === 0) return `${sign}${whole}`;
+    const frac = String(rest).padStart(digits, '0').replace(/0+$/, '');
+    return `${sign}${whole}.${frac}`;
+  }
   const v = BigInt(minor);
   const neg = v < 0n;
   const abs = neg ? -v : v;

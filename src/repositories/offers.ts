@@ -1,6 +1,7 @@
 // Account events, the materialised engine state per account, and the append-only ledger.
 import type { Knex } from 'knex';
 import type { AccountEvent, AccountState, LedgerEntry, OfferTerms } from '../rules/index.ts';
+import { preparedArrays } from './prepared.ts';
 import { T } from './tables.ts';
 
 export const OT = { events: 'account_events', states: 'account_states', ledger: 'ledger_entries' } as const;
@@ -133,16 +134,23 @@ export async function loadEvents(db: Knex, accountId: string): Promise<StoredEve
   return rows.map(toStoredEvent);
 }
 
+/**
+ * The stored engine states of the accounts. One statement text whatever the number of accounts (the ids bound as
+ * one array), prepared once per connection, each row read as an array: GetCouponInfo reads a customer's every
+ * account on each call.
+ */
 export async function loadStates(knex: Knex, accountIds: readonly string[]): Promise<Map<string, AccountState>> {
   const out = new Map<string, AccountState>();
   if (accountIds.length === 0) return out;
-  const rows = (await knex(OT.states)
-    .whereIn('account_id', [...new Set(accountIds)])
-    .select('account_id', 'state')) as {
-    account_id: string;
-    state: AccountState;
-  }[];
-  for (const r of rows) out.set(r.account_id, withPercentCarry(r.state));
+  // One primary-key lookup per id (LATERAL, OFFSET 0 keeps it a lookup): a generic plan cannot see the array's
+  // length, and with `= ANY(?)` or a join it scanned all of account_states (test/integration/tenant-plans.test.ts).
+  const rows = await preparedArrays(
+    knex,
+    `SELECT k.id AS account_id, s.state FROM unnest(?::bigint[]) AS k(id)
+       CROSS JOIN LATERAL (SELECT state FROM ${OT.states} WHERE account_id = k.id OFFSET 0) s`,
+    [[...new Set(accountIds)]],
+  );
+  for (const [accountId, state] of rows) out.set(accountId as string, withPercentCarry(state as AccountState));
   return out;
 }
 

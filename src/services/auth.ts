@@ -31,8 +31,14 @@ const present = (v: string | null): v is string => v !== null && v.trim() !== ''
  * still checked on every call against the cached expiry time.
  */
 const TOKEN_CACHE_MS = 10_000;
-const TOKEN_CACHE_MAX = 10_000;
+let tokenCacheMax = 10_000;
 const tokenCache = new Map<string, { user: User; at: number }>();
+
+/** The token cache's bound (AUTH_CACHE_ENTRIES): at most `entries` users, emptied when full; 0 keeps none. */
+export function configureTokenCache(entries: number): void {
+  tokenCacheMax = Math.max(0, entries);
+  tokenCache.clear();
+}
 
 async function userByToken(knex: Knex, token: string): Promise<User | undefined> {
   const hash = tokenHash(token);
@@ -41,8 +47,8 @@ async function userByToken(knex: Knex, token: string): Promise<User | undefined>
   const t = Date.now();
   if (hit && t - hit.at < TOKEN_CACHE_MS) return hit.user;
   const user = await userByTokenHash(knex, hash);
-  if (user) {
-    if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
+  if (user && tokenCacheMax > 0) {
+    if (tokenCache.size >= tokenCacheMax) tokenCache.clear();
     tokenCache.set(key, { user, at: t });
   }
   return user;

@@ -40,15 +40,14 @@ export interface SignInLimiter {
   clearUsername(username: string): Promise<void>;
 }
 
-const CACHE_MAX = 10_000;
-
 /**
  * The limiter in front of every SOAP call. A busy client must not pay a query per call for a check that almost
  * always says "go ahead", so each key's `maxFailures`-th most recent failure time is kept for `freshMs` (one query
  * serves every concurrent call that needs it). Failures recorded here drop their keys from the cache at once;
- * failures recorded by another instance are seen within `freshMs`.
+ * failures recorded by another instance are seen within `freshMs`. At most about `cacheMax` keys are kept (the cache
+ * is emptied when full).
  */
-export function createSignInLimiter(knex: Knex, limit: SignInLimit, freshMs = 1000): SignInLimiter {
+export function createSignInLimiter(knex: Knex, limit: SignInLimit, cacheMax: number, freshMs = 1000): SignInLimiter {
   const cache = new Map<string, { at: number; nth: Promise<Date | null> }>();
   const id = (k: LimitKey): string => `${k.scope}:${k.hash.toString('base64')}`;
   const forget = (keys: readonly LimitKey[]): void => keys.forEach((k) => cache.delete(id(k)));
@@ -60,7 +59,7 @@ export function createSignInLimiter(knex: Knex, limit: SignInLimit, freshMs = 10
       return !hit || t - hit.at >= freshMs || hit.at > t;
     });
     if (stale.length > 0) {
-      if (cache.size + stale.length > CACHE_MAX) cache.clear();
+      if (cache.size + stale.length > cacheMax) cache.clear();
       const q = nthRecentFailures(knex, stale, limit.maxFailures, new Date(t - limit.windowMs));
       stale.forEach((k, i) => cache.set(id(k), { at: t, nth: q.then((r) => r[i] ?? null) }));
       q.catch(() => forget(stale));

@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { NS, operationDef, wrapperFields } from '../schema/index.ts';
 import { ADDRESS_PLACEHOLDER } from '../schema/wsdl.ts';
-import { DEFAULT_COUPON_XML_CACHE, DEFAULT_SIGN_IN_LIMIT } from '../config.ts';
+import { DEFAULT_AUTH_CACHE_ENTRIES, DEFAULT_COUPON_XML_CACHE, DEFAULT_SIGN_IN_LIMIT } from '../config.ts';
 import { authenticateLimited, type Principal } from '../services/auth.ts';
 import { databaseTimeout } from '../services/database.ts';
 import { createSignInLimiter, waitSeconds, type SignInLimit } from '../services/sign-in-limit.ts';
@@ -51,6 +51,8 @@ export interface SoapDeps {
   readonly signInLimit?: SignInLimit;
   /** Encoded coupon fragments kept for SearchCoupons (COUPON_XML_CACHE entries; 0 = none; absent: the default). */
   readonly couponXmlCacheEntries?: number;
+  /** Keys whose failed sign-in count the limiter keeps (AUTH_CACHE_ENTRIES; absent: the default). */
+  readonly authCacheEntries?: number;
 }
 
 interface Outcome {
@@ -96,7 +98,11 @@ export function createSoapEndpoint(
   const throttle = createThrottle(deps.rateLimitPerMinute ?? 0);
   const gate = createCustomerGate(deps.maxConcurrentPerCustomer ?? 0, deps.customerWaitMs ?? 0);
   const couponXml = new CouponXmlCache(deps.couponXmlCacheEntries ?? DEFAULT_COUPON_XML_CACHE);
-  const limiter = createSignInLimiter(deps.knex, deps.signInLimit ?? DEFAULT_SIGN_IN_LIMIT);
+  const limiter = createSignInLimiter(
+    deps.knex,
+    deps.signInLimit ?? DEFAULT_SIGN_IN_LIMIT,
+    deps.authCacheEntries ?? DEFAULT_AUTH_CACHE_ENTRIES,
+  );
 
   function serveWsdl(req: IncomingMessage, res: ServerResponse): void {
     const host = req.headers.host ?? '';

@@ -7,7 +7,15 @@ import { fieldsOf, wrapperFields } from '../../src/schema/index.ts';
 import { responseEnvelope, SOAP11 } from '../../src/soap/envelope.ts';
 import { decodeRequest, type DObject } from '../../src/soap/xml-decode.ts';
 import { readXml, type XElement } from '../../src/soap/xml-reader.ts';
-import { escapeText, formatDateTime, XSI, type XObject } from '../../src/soap/xml-writer.ts';
+import {
+  escapeText,
+  formatDateTime,
+  recordWriter,
+  writeFields,
+  XSI,
+  type XObject,
+  type XValue,
+} from '../../src/soap/xml-writer.ts';
 
 const BILLING = 'https://bingads.microsoft.com/Billing/v13';
 const ENTITIES = 'https://bingads.microsoft.com/Customer/v13/Entities';
@@ -377,5 +385,59 @@ describe('xml-writer: responses follow the schema, whatever the value looks like
     expect(list.attrs.get(NIL)).to.equal(undefined);
     const none = readXml(responseEnvelope('SearchCoupons', 't', { Coupons: null }));
     expect(child(child(none, 'Body')!.children[0]!, 'Coupons')!.attrs.get(NIL)).to.equal('true');
+  });
+
+  it('writes a GetCouponInfo item from its values in schema order exactly as from an object', () => {
+    const item = fieldsOf('ent:ArrayOfCouponInfoData').find((f) => f.name === 'CouponInfoData')!;
+    const write = recordWriter(item, 'GetCouponInfoResponse.CouponInfoData.CouponInfoData');
+    const names = fieldsOf('ent:CouponInfoData').map((f) => f.name);
+    const cases: XValue[][] = [
+      [
+        '12',
+        '34',
+        null,
+        1,
+        new Date('2026-03-01T12:00:00.250Z'),
+        new Date('2099-06-01T00:00:00Z'),
+        '12.5',
+        '50',
+        '10.25',
+        30,
+        '0',
+        new Date('2020-01-01T00:00:00Z'),
+        null,
+        '50',
+        'USD',
+        7003,
+        2,
+      ],
+      [
+        '9007199254740993',
+        '1',
+        new Date('2026-03-01T12:00:00Z'),
+        null,
+        null,
+        null,
+        null,
+        '0',
+        '0',
+        null,
+        null,
+        null,
+        null,
+        null,
+        'A&B<',
+        null,
+        1,
+      ],
+    ];
+    for (const values of cases) {
+      const obj = Object.fromEntries(names.map((n, i) => [n, values[i]])) as XObject;
+      const viaObject: string[] = [];
+      writeFields(viaObject, [item], { CouponInfoData: [obj] }, 'GetCouponInfoResponse.CouponInfoData');
+      expect(write(values)).to.equal(viaObject.join(''));
+    }
+    expect(() => write(['1'])).to.throw(TypeError);
+    expect(() => write(cases[0]!.map((v, i) => (i === 3 ? 'x' : v)))).to.throw(TypeError, /Status/);
   });
 });
