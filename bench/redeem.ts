@@ -18,9 +18,12 @@ type PostMany = (
 ) => Promise<{ count: number; ms: number; statuses: Record<string, number> }>;
 type User = { authenticationToken: string; developerToken: string };
 
-const CODES = 3000;
-/** Accounts the codes are spread over (BENCH_REDEEM_ACCOUNTS): each redemption rewrites its account's whole state. */
-const ACCOUNTS = Number(process.env.BENCH_REDEEM_ACCOUNTS ?? 100);
+const CODES = 5000;
+/**
+ * Accounts the codes are spread over (BENCH_REDEEM_ACCOUNTS, default 1,000: five offers each, as accounts hold
+ * them); a second run puts 50 on each of 100 accounts, since a redemption rewrites its account's whole state.
+ */
+const ACCOUNTS = Number(process.env.BENCH_REDEEM_ACCOUNTS ?? 1000);
 
 function envelope(inner: string, user: User): string {
   return (
@@ -67,28 +70,34 @@ export async function redeemBench(
       expires: '2099-01-01T00:00:00Z',
       name: 'Redeem',
     });
-    const accounts: string[] = [];
-    for (let i = 0; i < ACCOUNTS; i++)
-      accounts.push(
-        (await admin<{ id: string }>('/admin/accounts', { customer, currency: 'USD', paymentMethod: true })).id,
-      );
-    const bodies = async (): Promise<string[]> => {
+    const newAccounts = async (n: number): Promise<string[]> => {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++)
+        ids.push(
+          (await admin<{ id: string }>('/admin/accounts', { customer, currency: 'USD', paymentMethod: true })).id,
+        );
+      return ids;
+    };
+    const accounts = await newAccounts(ACCOUNTS);
+    const bodies = async (over = accounts, count = CODES): Promise<string[]> => {
       const codes: string[] = [];
-      for (let n = 0; n < CODES; n += 1000)
+      for (let n = 0; n < count; n += 1000)
         codes.push(
-          ...(await admin<{ codes: string[] }>('/admin/coupons/mint', { customer, class: 'Redeem', count: 1000 }))
-            .codes,
+          ...(
+            await admin<{ codes: string[] }>('/admin/coupons/mint', {
+              customer,
+              class: 'Redeem',
+              count: Math.min(1000, count - n),
+            })
+          ).codes,
         );
       return codes.map((code, i) =>
-        envelope(
-          `<b:AccountId>${accounts[i % accounts.length]}</b:AccountId><b:CouponCode>${code}</b:CouponCode>`,
-          user,
-        ),
+        envelope(`<b:AccountId>${over[i % over.length]}</b:AccountId><b:CouponCode>${code}</b:CouponCode>`, user),
       );
     };
     const headers = { 'Content-Type': 'text/xml; charset=utf-8' };
     log('RedeemCoupon on distinct codes: warm-up');
-    await postMany(svc.endpoint, headers, (await bodies()).slice(0, 500), 16);
+    await postMany(svc.endpoint, headers, await bodies(accounts, 500), 16);
     const measured = await bodies();
     const pgTime = adminDb ? await dbTime(adminDb, dbName) : null;
     const pgBefore = await pgTime?.read();
@@ -99,6 +108,16 @@ export async function redeemBench(
     const cpuMs = (processCpuMs(svc.pid) - cpuBefore) / Math.max(1, run.count);
     const pgCpuMs = (postgresCpuMs(dbName) - pgCpuBefore) / Math.max(1, run.count);
     const pgPerCall = pgTime && pgBefore !== undefined ? ((await pgTime.read()) - pgBefore) / run.count : null;
+
+    // The same on 100 fresh accounts, CODES / 100 codes each: every redemption reads and rewrites its account's
+    // whole engine state, which by the end holds that many offers.
+    log('RedeemCoupon on distinct codes, 30 per account');
+    const crowded = await bodies(await newAccounts(100));
+    const crowdedCpuBefore = processCpuMs(svc.pid);
+    const crowdedPgBefore = postgresCpuMs(dbName);
+    const crowdedRun = await postMany(svc.endpoint, headers, crowded, 16);
+    const crowdedCpuMs = (processCpuMs(svc.pid) - crowdedCpuBefore) / Math.max(1, crowdedRun.count);
+    const crowdedPgMs = (postgresCpuMs(dbName) - crowdedPgBefore) / Math.max(1, crowdedRun.count);
 
     const peakMb = Math.round(
       Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${svc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
@@ -112,7 +131,7 @@ export async function redeemBench(
       startTimeoutMs: 180000,
     });
     started.push(profiled);
-    await postMany(profiled.endpoint, headers, (await bodies()).slice(0, 500), 16);
+    await postMany(profiled.endpoint, headers, await bodies(accounts, 500), 16);
     const profBodies = await bodies();
     const t0 = performance.now();
     await postMany(profiled.endpoint, headers, profBodies, 16);
@@ -125,6 +144,8 @@ export async function redeemBench(
     return [
       `RedeemCoupon, distinct codes       ${`${((run.count / run.ms) * 1000).toFixed(0)}/s`.padStart(8)}   target >= 1,000/s (${JSON.stringify(run.statuses)}, 16 in flight, ${CODES} codes over ${ACCOUNTS} accounts)`,
       `  CPU per call: service ${cpuMs.toFixed(3)} ms, PostgreSQL backends ${pgCpuMs.toFixed(3)} ms; peak RSS of this service ${peakMb} MB; PostgreSQL time per call ${pgPerCall === null ? 'n/a (PGlite)' : `${pgPerCall.toFixed(3)} ms (${pgTime!.source})`}`,
+      `  the same, ${CODES} codes over 100 accounts (${CODES / 100} offers each by the end): ${((crowdedRun.count / crowdedRun.ms) * 1000).toFixed(0)}/s ` +
+        `(${JSON.stringify(crowdedRun.statuses)}); CPU per call: service ${crowdedCpuMs.toFixed(3)} ms, PostgreSQL backends ${crowdedPgMs.toFixed(3)} ms`,
       `  top functions by self time (--cpu-prof, ${profile.samples} busy samples):`,
       ...profile.lines.map((l) => `  ${l}`),
     ];

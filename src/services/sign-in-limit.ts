@@ -49,7 +49,23 @@ export interface SignInLimiter {
  */
 export function createSignInLimiter(knex: Knex, limit: SignInLimit, cacheMax: number, freshMs = 1000): SignInLimiter {
   const cache = new Map<string, { at: number; nth: Promise<Date | null> }>();
-  const id = (k: LimitKey): string => `${k.scope}:${k.hash.toString('base64')}`;
+  // Every call checks its address: the address's hashed key and its cache id are made once, not per call.
+  const ipKeys = new Map<string, LimitKey[]>();
+  const ids = new WeakMap<LimitKey, string>();
+  const keysOf = (k: LimitKeys): LimitKey[] => {
+    if (k.username !== null) return limitKeys(k);
+    let keys = ipKeys.get(k.ip);
+    if (!keys) {
+      if (ipKeys.size >= cacheMax) ipKeys.clear();
+      ipKeys.set(k.ip, (keys = limitKeys(k)));
+    }
+    return keys;
+  };
+  const id = (k: LimitKey): string => {
+    let known = ids.get(k);
+    if (known === undefined) ids.set(k, (known = `${k.scope}:${k.hash.toString('base64')}`));
+    return known;
+  };
   const forget = (keys: readonly LimitKey[]): void => keys.forEach((k) => cache.delete(id(k)));
 
   function nthRecent(keys: readonly LimitKey[], wallNow: Date): Promise<(Date | null)[]> {
@@ -71,7 +87,7 @@ export function createSignInLimiter(knex: Knex, limit: SignInLimit, cacheMax: nu
     limit,
     async wait(k, wallNow) {
       if (limit.maxFailures <= 0) return 0;
-      const nth = await nthRecent(limitKeys(k), wallNow);
+      const nth = await nthRecent(keysOf(k), wallNow);
       return Math.max(0, ...nth.map((at) => signInWaitMs(at, limit, wallNow)));
     },
     async recordFailure(k, wallNow) {
