@@ -72,11 +72,6 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
           statement_timeout: opts.statementTimeoutMs ?? 0,
           lock_timeout: opts.lockTimeoutMs ?? 0,
           idle_in_transaction_session_timeout: opts.idleTxTimeoutMs ?? 0,
-          // Statements with parameters use their generic plan: PostgreSQL's custom-or-generic choice otherwise
-          // replans SearchCoupons' named statement on every call once the table is large (about 3 ms of planning at a
-          // million coupons). The generic plans of the hot and tenant-scoped statements are the ones
-          // test/integration/explain.test.ts and tenant-plans.test.ts check.
-          ...((opts.preparedStatements ?? true) ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
         };
     const knex = knexFactory({
       client: boundedPgClient({

@@ -172,30 +172,4 @@ describe(`SearchCoupons over ${COUPONS.toLocaleString('en-US')} coupons of one c
       console.log(`      SearchCoupons, ${what}: ${ms.toFixed(1)} ms`);
     }
   });
-
-  it('the named search statements are planned once per connection: generic plans only, never a plan per call', async function () {
-    if (t.db.kind !== 'postgres') return this.skip(); // PGlite runs every statement unnamed
-    const inner =
-      `<b:Predicates><e:Predicate><e:Field>CustomerId</e:Field><e:Operator>Equals</e:Operator><e:Value>${w.customerId}</e:Value></e:Predicate>` +
-      `<e:Predicate><e:Field>ClassName</e:Field><e:Operator>Equals</e:Operator><e:Value>${className(7)}</e:Value></e:Predicate></b:Predicates>`;
-    for (let i = 0; i < 12; i++)
-      expect((await postSoap(t.endpoint, soapRequest('SearchCoupons', inner, w.user))).status).to.equal(200);
-
-    // PostgreSQL's own choice would plan the first five calls of each statement for their values, then keep doing so
-    // whenever the generic plan's estimate looks worse: at this size, about 3 ms of planning on every call.
-    const pool = t.db.knex;
-    const size = (pool.client as { pool: { max: number } }).pool.max;
-    const held = (await Promise.all(Array.from({ length: size }, () => pool.client.acquireConnection()))) as {
-      query(text: string): Promise<{ rows: { name: string; generic_plans: string; custom_plans: string }[] }>;
-    }[];
-    const counts: { name: string; generic_plans: string; custom_plans: string }[] = [];
-    try {
-      for (const c of held)
-        counts.push(...(await c.query('SELECT name, generic_plans, custom_plans FROM pg_prepared_statements')).rows);
-    } finally {
-      for (const c of held) await pool.client.releaseConnection(c);
-    }
-    expect(counts.reduce((n, r) => n + Number(r.generic_plans), 0)).to.be.at.least(12);
-    expect(counts.filter((r) => Number(r.custom_plans) > 0)).to.deep.equal([]);
-  });
 });
