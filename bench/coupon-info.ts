@@ -9,18 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
 import { spawnServer } from '../test/support/server-process.ts';
-import { processCpuMs, topFunctions } from './measure.ts';
+import { benchDatabase, processCpuMs, topFunctions, type PostMany } from './measure.ts';
 
 const OFFERS = 1000;
 const CALLS = 200;
 const ARR = 'http://schemas.microsoft.com/2003/10/Serialization/Arrays';
 
-type PostMany = (
-  url: string,
-  headers: Record<string, string>,
-  bodies: string[],
-  concurrency: number,
-) => Promise<{ count: number; ms: number; statuses: Record<string, number> }>;
 type User = { authenticationToken: string; developerToken: string };
 
 function envelope(op: string, inner: string, user: User): string {
@@ -38,15 +32,10 @@ const pct = (sorted: readonly number[], p: number): number =>
 
 /** Runs the section on a service of its own (fresh database) and returns its report lines. */
 export async function couponInfoBench(coupons: number, postMany: PostMany, log: (s: string) => void) {
-  const baseUrl = process.env.DATABASE_URL || null;
-  if (!baseUrl) return ['GetCouponInfo with 1,000 offers: skipped (needs DATABASE_URL)'];
-  const dbName = `billing_bench_info_${randomBytes(4).toString('hex')}`;
-  const adminDb = knexFactory({ client: 'pg', connection: baseUrl, pool: { min: 0, max: 1 } });
-  await adminDb.raw(`CREATE DATABASE ${dbName}`);
-  const u = new URL(baseUrl);
-  u.pathname = `/${dbName}`;
+  const { adminDb, dbName, dbUrl } = await benchDatabase('billing_bench_info');
+  if (!adminDb) return ['GetCouponInfo with 1,000 offers: skipped (needs DATABASE_URL)'];
   const svc = await spawnServer({
-    databaseUrl: u.toString(),
+    databaseUrl: dbUrl,
     adminKey: randomBytes(18).toString('base64url'),
     env: {
       BILLING_TEST_CLOCK: '1',
@@ -69,7 +58,7 @@ export async function couponInfoBench(coupons: number, postMany: PostMany, log: 
     const { id: others } = await admin<{ id: string }>('/admin/customers', { name: 'Others' });
     await admin('/admin/classes', { ...cls, customer: others, name: 'Filler', expires: '2099-01-01T00:00:00Z' });
     log(`GetCouponInfo: ${coupons.toLocaleString('en-US')} coupons of another customer`);
-    const db = knexFactory({ client: 'pg', connection: u.toString(), pool: { min: 0, max: 1 } });
+    const db = knexFactory({ client: 'pg', connection: dbUrl, pool: { min: 0, max: 1 } });
     await db.raw(
       `INSERT INTO coupons (class_id, owner_customer_id, class_name, start_date, code, minted_at)
        SELECT k.id, k.customer_id, k.name, k.start_date, 'Y' || upper(lpad(to_hex(g), 12, '0')), now()
@@ -136,7 +125,7 @@ export async function couponInfoBench(coupons: number, postMany: PostMany, log: 
     let profile: { lines: string[]; samples: number };
     try {
       const profiled = await spawnServer({
-        databaseUrl: u.toString(),
+        databaseUrl: dbUrl,
         adminKey: svc.adminKey,
         env: { BILLING_TEST_CLOCK: '1', EXPIRY_SWEEP_MS: '0', OUTBOX_WORKER: '0', RATE_LIMIT_PER_MINUTE: '0' },
         nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],

@@ -3,7 +3,8 @@
 // --cpu-prof profile.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Knex } from 'knex';
+import { randomBytes } from 'node:crypto';
+import knexFactory, { type Knex } from 'knex';
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
 export function processCpuMs(pid: number): number {
@@ -131,5 +132,41 @@ export function topFunctions(dir: string, n = 5, lastMs = Infinity): { lines: st
       ...top.map(([k, v]) => `  ${share(v)}  ${k}`),
       `  by area: ${byArea.map(([k, v]) => `${k} ${share(v).trim()}`).join(', ')}`,
     ],
+  };
+}
+
+/** A bench load run: POSTs every body once, `concurrency` in flight, from another process. */
+export type PostMany = (
+  url: string,
+  headers: Record<string, string>,
+  bodies: string[],
+  concurrency: number,
+) => Promise<{ count: number; ms: number; statuses: Record<string, number> }>;
+
+/**
+ * A fresh database `<prefix>_<random>` on the server of DATABASE_URL, with an admin connection to drop it afterwards;
+ * without DATABASE_URL, no admin connection and an empty URL (the service then runs on the embedded PGlite).
+ */
+export async function benchDatabase(prefix: string): Promise<{ adminDb: Knex | null; dbName: string; dbUrl: string }> {
+  const baseUrl = process.env.DATABASE_URL || null;
+  const dbName = `${prefix}_${randomBytes(4).toString('hex')}`;
+  if (!baseUrl) return { adminDb: null, dbName, dbUrl: '' };
+  const adminDb = knexFactory({ client: 'pg', connection: baseUrl, pool: { min: 0, max: 1 } });
+  await adminDb.raw(`CREATE DATABASE ${dbName}`);
+  const u = new URL(baseUrl);
+  u.pathname = `/${dbName}`;
+  return { adminDb, dbName, dbUrl: u.toString() };
+}
+
+/** The operator API's body for the bench's plain coupon class: Retention, 50 USD, 30 active days, expiring in 2099. */
+export function retentionClass(customer: string, name: string): Record<string, unknown> {
+  return {
+    customer,
+    name,
+    type: 'Retention',
+    amount: '50',
+    currency: 'USD',
+    activeDays: 30,
+    expires: '2099-01-01T00:00:00Z',
   };
 }

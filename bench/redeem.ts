@@ -6,16 +6,17 @@ import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import knexFactory, { type Knex } from 'knex';
 import { spawnServer, type ServerProcess } from '../test/support/server-process.ts';
-import { dbTime, postgresCpuMs, processCpuMs, topFunctions } from './measure.ts';
+import {
+  benchDatabase,
+  dbTime,
+  postgresCpuMs,
+  processCpuMs,
+  topFunctions,
+  retentionClass,
+  type PostMany,
+} from './measure.ts';
 
-type PostMany = (
-  url: string,
-  headers: Record<string, string>,
-  bodies: string[],
-  concurrency: number,
-) => Promise<{ count: number; ms: number; statuses: Record<string, number> }>;
 type User = { authenticationToken: string; developerToken: string };
 
 const CODES = 5000;
@@ -41,17 +42,7 @@ export async function redeemBench(
   log: (s: string) => void,
   env: Record<string, string>,
 ): Promise<string[]> {
-  const baseUrl = process.env.DATABASE_URL || null;
-  const dbName = `billing_bench_redeem_${randomBytes(4).toString('hex')}`;
-  let adminDb: Knex | null = null;
-  let dbUrl = '';
-  if (baseUrl) {
-    adminDb = knexFactory({ client: 'pg', connection: baseUrl, pool: { min: 0, max: 1 } });
-    await adminDb.raw(`CREATE DATABASE ${dbName}`);
-    const u = new URL(baseUrl);
-    u.pathname = `/${dbName}`;
-    dbUrl = u.toString();
-  }
+  const { adminDb, dbName, dbUrl } = await benchDatabase('billing_bench_redeem');
   const adminKey = randomBytes(18).toString('base64url');
   const profDir = await mkdtemp(path.join(os.tmpdir(), 'billing-redeem-prof-'));
   const started: ServerProcess[] = [];
@@ -61,15 +52,7 @@ export async function redeemBench(
     const admin = svc.admin.bind(svc);
     const { id: customer } = await admin<{ id: string }>('/admin/customers', { name: 'Redeem' });
     const user = await admin<User>('/admin/users', { customer, role: 'SuperAdmin' });
-    await admin('/admin/classes', {
-      customer,
-      type: 'Retention',
-      amount: '50',
-      currency: 'USD',
-      activeDays: 30,
-      expires: '2099-01-01T00:00:00Z',
-      name: 'Redeem',
-    });
+    await admin('/admin/classes', retentionClass(customer, 'Redeem'));
     const newAccounts = async (n: number): Promise<string[]> => {
       const ids: string[] = [];
       for (let i = 0; i < n; i++)

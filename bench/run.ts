@@ -11,7 +11,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import knexFactory, { type Knex } from 'knex';
+import knexFactory from 'knex';
 import { parseEnvelope } from '../src/soap/envelope.ts';
 import { readXml, type XElement } from '../src/soap/xml-reader.ts';
 import { predicateXml, searchPredicatesXml } from '../test/support/factories.ts';
@@ -20,7 +20,7 @@ import { officialWsdlPath, repoRoot } from '../test/support/official-wsdl.ts';
 import { startPgbouncer, type Pgbouncer } from '../test/support/pgbouncer.ts';
 import { spawnServer, type ServerProcess } from '../test/support/server-process.ts';
 import { cannon, type Cannon } from './cannon.ts';
-import { dbTime, processCpuMs, topFunctions } from './measure.ts';
+import { benchDatabase, dbTime, processCpuMs, retentionClass, topFunctions } from './measure.ts';
 import { couponInfoBench } from './coupon-info.ts';
 import { redeemBench } from './redeem.ts';
 import { tenantsBench } from './tenants.ts';
@@ -176,16 +176,7 @@ function markPhase(pid: number, phase: string): void {
 
 // ---------------------------------------------------------------------------------------------------------------
 const baseUrl = process.env.DATABASE_URL || null;
-let dbUrl = '';
-let adminDb: Knex | null = null;
-const dbName = `billing_bench_${randomBytes(4).toString('hex')}`;
-if (baseUrl) {
-  adminDb = knexFactory({ client: 'pg', connection: baseUrl, pool: { min: 0, max: 1 } });
-  await adminDb.raw(`CREATE DATABASE ${dbName}`);
-  const u = new URL(baseUrl);
-  u.pathname = `/${dbName}`;
-  dbUrl = u.toString();
-}
+const { adminDb, dbName, dbUrl } = await benchDatabase('billing_bench');
 const adminKey = randomBytes(18).toString('base64url');
 let svc: ServerProcess | null = null;
 const extra: ServerProcess[] = [];
@@ -217,17 +208,9 @@ try {
     customer,
     role: 'SuperAdmin',
   });
-  const cls = {
-    customer,
-    type: 'Retention',
-    amount: '50',
-    currency: 'USD',
-    activeDays: 30,
-    expires: '2099-01-01T00:00:00Z',
-  };
-  await admin('/admin/classes', { ...cls, name: 'Spring', threshold: '10' });
+  await admin('/admin/classes', { ...retentionClass(customer, 'Spring'), threshold: '10' });
   await admin('/admin/coupons/mint', { customer, class: 'Spring', count: 100 });
-  await admin('/admin/classes', { ...cls, name: 'Filler' });
+  await admin('/admin/classes', retentionClass(customer, 'Filler'));
   let total = 100;
   const fill = async (target: number): Promise<void> => {
     log(`filling to ${target.toLocaleString('en-US')} coupons`);
@@ -428,7 +411,7 @@ try {
       markPhase(svc.pid, 'spend batches');
 
       log('DispatchCoupons of 1,000 emails');
-      await admin('/admin/classes', { ...cls, name: 'Dispatch' });
+      await admin('/admin/classes', retentionClass(customer, 'Dispatch'));
       await admin('/admin/coupons/mint', { customer, class: 'Dispatch', count: 3000 });
       const dispatchMs: number[] = [];
       for (let run = 0; run < 3; run++) {

@@ -2,16 +2,10 @@
 // measured with), so the client's own cost per request stays small: POSTs every body of a job file once, with a
 // fixed number of connections, and prints {count, ms, statuses}.
 // Usage: node --import tsx bench/peers/cannon-bodies.ts <job.json>   (job.json as for post-many.ts)
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { readJob } from './job.ts';
 
-interface Job {
-  url: string;
-  headers: Record<string, string>;
-  concurrency: number;
-  bodies: string[];
-}
-const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Job;
+const job = readJob(process.argv[2]!);
 let next = 0;
 // Timed from the first request to the last response: autocannon itself ends only at its next one-second sample.
 let first = 0;

@@ -1,15 +1,9 @@
 // A load client in its own process: POSTs every body of a job file with a fixed number of requests in flight and
 // prints {count, ms, statuses}. Usage: node --import tsx bench/peers/post-many.ts <job.json>
 // job.json: { "url", "headers": {…}, "concurrency", "bodies": ["…", …] }
-import { readFileSync } from 'node:fs';
+import { readJob } from './job.ts';
 
-interface Job {
-  url: string;
-  headers: Record<string, string>;
-  concurrency: number;
-  bodies: string[];
-}
-const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Job;
+const job = readJob(process.argv[2]!);
 const statuses: Record<string, number> = {};
 let next = 0;
 const started = performance.now();

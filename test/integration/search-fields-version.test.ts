@@ -6,11 +6,24 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { searchCoupons, type FoundCoupon } from '../../src/services/search-coupons.ts';
 import { useTestApp } from '../support/app.ts';
-import { makeWorldWithCoupons } from '../support/factories.ts';
+import { makeWorldWithCoupons, type World } from '../support/factories.ts';
 
 describe('SearchCoupons never mixes two versions of a coupon', function () {
   this.timeout(120000);
   const t = useTestApp({ outboxWorker: false, expirySweepMs: 0 });
+
+  /** The customer's first page of coupons, asked by a SuperAdmin of it. */
+  function firstPageOf(w: World) {
+    return {
+      p: { userId: w.user.id, customerId: w.customerId, role: 'SuperAdmin' as const },
+      input: {
+        predicates: [{ field: 'CustomerId', operator: 'Equals', value: w.customerId }],
+        ordering: [],
+        page: { index: 0, size: 10 },
+        returnClaimInfo: false,
+      },
+    };
+  }
 
   /** The database as `knex`, except that before its n-th connection hand-out `before()` runs (once). */
   function interceptedAt(knex: Knex, n: number, before: () => Promise<void>): Knex {
@@ -38,13 +51,7 @@ describe('SearchCoupons never mixes two versions of a coupon', function () {
   it('a coupon dispatched between the page and its fields is answered from one snapshot, at its new version', async () => {
     if (!process.env.DATABASE_URL) return this.ctx.skip(); // PGlite serves one connection: nothing runs between
     const { w, codes } = await makeWorldWithCoupons(t, 3);
-    const p = { userId: w.user.id, customerId: w.customerId, role: 'SuperAdmin' as const };
-    const input = {
-      predicates: [{ field: 'CustomerId', operator: 'Equals', value: w.customerId }],
-      ordering: [],
-      page: { index: 0, size: 10 },
-      returnClaimInfo: false,
-    };
+    const { p, input } = firstPageOf(w);
     const sent: string[] = [];
     const listener = (q: { sql: string }): void => void sent.push(q.sql);
     t.db.knex.on('query', listener);
@@ -70,13 +77,7 @@ describe('SearchCoupons never mixes two versions of a coupon', function () {
 
   it('without a change between them, a page is two statements, and one when the caller holds every version', async () => {
     const { w } = await makeWorldWithCoupons(t, 3);
-    const p = { userId: w.user.id, customerId: w.customerId, role: 'SuperAdmin' as const };
-    const input = {
-      predicates: [{ field: 'CustomerId', operator: 'Equals', value: w.customerId }],
-      ordering: [],
-      page: { index: 0, size: 10 },
-      returnClaimInfo: false,
-    };
+    const { p, input } = firstPageOf(w);
     const sent: string[] = [];
     const listener = (q: { sql: string }): void => void sent.push(q.sql);
     t.db.knex.on('query', listener);
