@@ -51,27 +51,16 @@ const INSTANCES = process.argv.includes('--instances')
 const PGBOUNCER = process.argv.includes('--pgbouncer');
 const REDEEM_ENV = { OUTBOX_WORKER: '0', EXPIRY_SWEEP_MS: '0', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' };
 const log = (s: string): void => void process.stderr.write(`· ${s}\n`);
-if (ONLY === 'tenants') {
+/** The sections `--only` runs alone: each prints its own lines, then the run removes its scratch folder and ends. */
+const alone: Record<string, () => Promise<string[]>> = {
+  tenants: () => tenantsBench(tmp, Math.max(5, Math.min(SECONDS, 10)), log),
+  redeem: () => redeemBench(cannonBodies, log, REDEEM_ENV),
+  couponinfo: () => couponInfoBench(BIG, postMany, log),
+};
+const section = ONLY === undefined ? undefined : alone[ONLY];
+if (section) {
   try {
-    process.stdout.write(`${(await tenantsBench(tmp, Math.max(5, Math.min(SECONDS, 10)), log)).join('\n')}\n`);
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-  process.exit(0);
-}
-
-if (ONLY === 'redeem') {
-  try {
-    process.stdout.write(`${(await redeemBench(cannonBodies, log, REDEEM_ENV)).join('\n')}\n`);
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-  process.exit(0);
-}
-
-if (ONLY === 'couponinfo') {
-  try {
-    process.stdout.write(`${(await couponInfoBench(BIG, postMany, log)).join('\n')}\n`);
+    process.stdout.write(`${(await section()).join('\n')}\n`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
